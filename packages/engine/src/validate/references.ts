@@ -1,0 +1,118 @@
+import type { Flow, FlowNode } from '../schema/flow.ts'
+import { checkTemplate, PATH_ROOTS, splitPath } from '../template/template.ts'
+import { checkCondition, conditionPaths } from '../condition/condition.ts'
+import { checkHours } from '../hours/hours.ts'
+import type { PathProblem } from './graph.ts'
+
+type Path = (string | number)[]
+
+/**
+ * Every template string in a node, with its path inside the node: prompts and their parts,
+ * `set` values, http url/headers/body, dial numbers, queue names and redirect urls.
+ *
+ * @example templateFields({ type: 'say', prompt: 'Hi {{ vars.name }}', repeat: 1, next: 'x' })
+ * // [{ path: ['prompt'], source: 'Hi {{ vars.name }}' }]
+ */
+export function templateFields(node: FlowNode): Array<{ path: Path; source: string }> {
+  const fields: Array<{ path: Path; source: string }> = []
+  const walk = (value: unknown, path: Path, textKeys: readonly string[] | 'all') => {
+    if (typeof value === 'string') fields.push({ path, source: value })
+    else if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...path, i], textKeys))
+    else if (value !== null && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) if (textKeys === 'all' || textKeys.includes(key)) walk(inner, [...path, key], textKeys)
+    }
+  }
+  const promptKeys = ['say', 'digits', 'play'] as const
+  for (const key of ['prompt', 'reprompt', 'noInput', 'noMatch'] as const) {
+    if (key in node) walk((node as Record<string, unknown>)[key], [key], promptKeys)
+  }
+  switch (node.type) {
+    case 'set':
+      walk(node.vars, ['vars'], 'all')
+      break
+    case 'http':
+      walk(node.url, ['url'], 'all')
+      walk(node.headers, ['headers'], 'all')
+      walk(node.body, ['body'], 'all')
+      break
+    case 'dial':
+      walk(node.number, ['number'], 'all')
+      walk(node.callerId, ['callerId'], 'all')
+      break
+    case 'enqueue':
+      walk(node.queue, ['queue'], 'all')
+      break
+    case 'redirect':
+      walk(node.url, ['url'], 'all')
+      break
+  }
+  return fields
+}
+
+/** Names of the variables that something in the flow sets (`vars`, `set`, `saveAs`). */
+export function variablesSet(flow: Flow): Set<string> {
+  const names = new Set(Object.keys(flow.vars ?? {}))
+  for (const node of Object.values(flow.nodes)) {
+    if (node.type === 'set') for (const name of Object.keys(node.vars)) names.add(name)
+    if ('saveAs' in node && node.saveAs !== undefined) names.add(node.saveAs)
+  }
+  return names
+}
+
+/**
+ * Checks what templates, conditions, patterns and opening hours refer to: templates parse,
+ * paths start at a known root, `vars.` paths name something the flow sets, regular
+ * expressions compile, and hours name real time zones and readable windows.
+ */
+export function referenceProblems(flow: Flow): PathProblem[] {
+  const problems: PathProblem[] = []
+  const known = variablesSet(flow)
+  const checkPath = (segments: readonly string[], path: Path, what: string) => {
+    const [root, name] = segments
+    if (root === undefined) return
+    if (!(PATH_ROOTS as readonly string[]).includes(root)) {
+      problems.push({ code: 'UNKNOWN_ROOT', message: `${what} reads "${segments.join('.')}", but paths start with ${PATH_ROOTS.map((r) => `${r}.`).join(', ')}`, path, severity: 'error' })
+    } else if (root === 'vars' && name !== undefined && !known.has(name)) {
+      problems.push({ code: 'UNSET_VARIABLE', message: `${what} reads "vars.${name}", which no node sets (set, saveAs or the flow's vars)`, path, severity: 'warning' })
+    }
+  }
+  for (const [id, node] of Object.entries(flow.nodes)) {
+    const at = (path: Path): Path => ['nodes', id, ...path]
+    for (const field of templateFields(node)) {
+      const result = checkTemplate(field.source)
+      if (!result.ok) {
+        problems.push({ code: 'BAD_TEMPLATE', message: `template does not parse: ${result.message}`, path: at(field.path), severity: 'error' })
+        continue
+      }
+      for (const segments of result.paths) checkPath(segments, at(field.path), 'template')
+    }
+    if (node.type === 'branch') {
+      node.cases.forEach((c, i) => {
+        for (const p of checkCondition(c.when)) problems.push({ code: p.code, message: p.message, path: at(['cases', i, 'when', ...p.at]), severity: 'error' })
+        for (const { path, at: where } of conditionPaths(c.when)) checkPath((splitPath(path) ?? [path]).map(String), at(['cases', i, 'when', ...where]), 'condition')
+      })
+    }
+    if (node.type === 'input') {
+      if (node.pattern !== undefined) {
+        const error = regexError(node.pattern)
+        if (error !== undefined) problems.push({ code: 'BAD_REGEX', message: `pattern does not compile: ${error}`, path: at(['pattern']), severity: 'error' })
+      }
+      if (node.minDigits > node.maxDigits) {
+        problems.push({ code: 'BAD_DIGIT_RANGE', message: `minDigits (${node.minDigits}) is greater than maxDigits (${node.maxDigits})`, path: at(['minDigits']), severity: 'error' })
+      }
+    }
+    if (node.type === 'hours') {
+      for (const p of checkHours(node)) problems.push({ code: p.code, message: p.message, path: at(p.at), severity: 'error' })
+    }
+  }
+  return problems
+}
+
+function regexError(source: string): string | undefined {
+  try {
+    new RegExp(source)
+    return undefined
+  } catch (error) {
+    return (error as Error).message
+  }
+}

@@ -1,0 +1,39 @@
+import { validateCommand } from './validate.ts'
+import type { Output } from './validate.ts'
+
+const USAGE = `Usage: phonetree <command> [options]
+
+Commands:
+  validate [paths…]   check flows (files or folders; default: flows/) and print
+                      file:line:col: CODE message for each problem; exit 1 on any error
+  help                show this text
+`
+
+const console_: Output = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) }
+
+/**
+ * The `phonetree` command line. Returns the process exit code.
+ *
+ * @example await main(['validate', 'flows']) // 0
+ */
+export async function main(argv: readonly string[], io: Output = console_): Promise<number> {
+  const [command, ...rest] = argv
+  try {
+    switch (command) {
+      case 'validate':
+        return validateCommand(rest, io)
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE)
+        return 0
+      default:
+        io.err(`phonetree: unknown command "${command}"\n\n${USAGE}`)
+        return 2
+    }
+  } catch (error) {
+    io.err(`phonetree ${command}: ${error instanceof Error ? error.message : String(error)}`)
+    return 2
+  }
+}
