@@ -1,4 +1,5 @@
 import { validateCommand } from './validate.ts'
+import { serveCommand } from './serve.ts'
 import type { Output } from './validate.ts'
 
 const USAGE = `Usage: phonetree <command> [options]
@@ -6,6 +7,8 @@ const USAGE = `Usage: phonetree <command> [options]
 Commands:
   validate [paths…]   check flows (files or folders; default: flows/) and print
                       file:line:col: CODE message for each problem; exit 1 on any error
+  serve               run the webhook server (--port, --flows, --host; env: PORT,
+                      PUBLIC_URL, TWILIO_AUTH_TOKEN, PHONETREE_STORE, FLOWS_DIR)
   help                show this text
 `
 
@@ -22,6 +25,8 @@ export async function main(argv: readonly string[], io: Output = console_): Prom
     switch (command) {
       case 'validate':
         return validateCommand(rest, io)
+      case 'serve':
+        return await serveCommand(rest, io)
       case undefined:
       case 'help':
       case '--help':

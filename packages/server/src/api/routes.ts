@@ -1,0 +1,68 @@
+import { Hono } from 'hono'
+import type { Context, Next } from 'hono'
+import { FLOW_ID } from '@phonetree/engine'
+import type { AppDeps } from '../app.ts'
+import { DialError } from './dialer.ts'
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
+
+/**
+ * `/api/…`: flows and call history for the editor and for operators. Needs
+ * `Authorization: Bearer $PHONETREE_API_TOKEN` when a token is set; without one the API is
+ * only served when the server listens on loopback.
+ */
+export function apiRoutes(deps: AppDeps): Hono {
+  const api = new Hono()
+  api.use('*', (c, next) => guard(deps, c, next))
+
+  api.get('/flows', (c) => c.json({ flows: deps.flows.list() }))
+  api.get('/flows/:id', (c) => {
+    const id = c.req.param('id')
+    const status = FLOW_ID.test(id) ? deps.flows.status(id) : undefined
+    return status === undefined ? c.json({ error: `no flow "${id}"` }, 404) : c.json(status)
+  })
+
+  api.get('/calls', async (c) => {
+    const limit = Math.min(Number(c.req.query('limit') ?? 50) || 50, 500)
+    const before = c.req.query('before') !== undefined ? Number(c.req.query('before')) : undefined
+    const status = c.req.query('status')
+    const calls = await deps.store.listCalls({
+      limit,
+      ...(c.req.query('flow') !== undefined ? { flow: c.req.query('flow')! } : {}),
+      ...(status === 'active' || status === 'ended' ? { status } : {}),
+      ...(before !== undefined && Number.isFinite(before) ? { before } : {}),
+    })
+    return c.json({ calls })
+  })
+  api.get('/calls/:sid', async (c) => {
+    const record = await deps.store.getCall(c.req.param('sid'))
+    if (record === undefined) return c.json({ error: 'no such call' }, 404)
+    const { answers: _answers, ...call } = record
+    return c.json({ call, steps: await deps.store.getSteps(record.sid) })
+  })
+  api.post('/calls', async (c) => {
+    if (deps.dialer === undefined) return c.json({ error: 'outbound calls are not configured' }, 503)
+    const body = await c.req.json().catch(() => undefined) as { flow?: unknown; to?: unknown; vars?: unknown } | undefined
+    if (body === undefined || typeof body.flow !== 'string' || typeof body.to !== 'string') return c.json({ error: 'send JSON { "flow": "...", "to": "+1...", "vars": { } }' }, 400)
+    const vars = body.vars !== undefined && body.vars !== null && typeof body.vars === 'object' && !Array.isArray(body.vars) ? body.vars as Record<string, unknown> : {}
+    try {
+      const placed = await deps.dialer.place({ flow: body.flow, to: body.to, vars })
+      deps.log.info('outbound call placed', { call: placed.sid, flow: body.flow })
+      return c.json(placed, 201)
+    } catch (error) {
+      if (error instanceof DialError) return c.json({ error: error.message }, error.status)
+      throw error
+    }
+  })
+  return api
+}
+
+async function guard(deps: AppDeps, c: Context, next: Next) {
+  const token = deps.config.apiToken
+  if (token !== undefined) {
+    if (c.req.header('authorization') !== `Bearer ${token}`) return c.json({ error: 'send Authorization: Bearer <PHONETREE_API_TOKEN>' }, 401)
+  } else if (!LOOPBACK.has(deps.config.host)) {
+    return c.json({ error: 'the API needs PHONETREE_API_TOKEN when the server listens beyond loopback' }, 403)
+  }
+  return next()
+}

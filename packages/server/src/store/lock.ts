@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto'
+import type { StoreOptions } from './types.ts'
+
+/** Above Twilio's 15 s webhook timeout, so a slow but live holder keeps its lock. */
+export const DEFAULT_LOCK_TTL_MS = 20_000
+/** Below Twilio's 15 s timeout, so a stuck call fails while Twilio still listens. */
+export const DEFAULT_LOCK_WAIT_MS = 14_000
+
+/**
+ * Store options with the defaults filled in.
+ *
+ * @example lockOptions({ lockWaitMs: 500 }) // { lockTtlMs: 20000, lockWaitMs: 500 }
+ */
+export function lockOptions(options: StoreOptions = {}): Required<StoreOptions> {
+  return { lockTtlMs: options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS, lockWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS }
+}
+
+/** `withCall` waited `lockWaitMs` for a call that another webhook (or process) still holds. */
+export class LockTimeoutError extends Error {
+  override readonly name = 'LockTimeoutError'
+  constructor(readonly sid: string, readonly waitedMs: number) {
+    super(`Call ${sid} is busy: gave up waiting for its lock after ${waitedMs} ms (lockWaitMs)`)
+  }
+}
+
+/** The holder ran past `lockTtlMs`, someone else took the call over, so this update was dropped. */
+export class LostLockError extends Error {
+  override readonly name = 'LostLockError'
+  constructor(readonly sid: string) {
+    super(`Lost the lock on call ${sid}: it was held past lockTtlMs and taken over, so nothing was written`)
+  }
+}
+
+/**
+ * One lock per key inside this process, granted in FIFO order. Entries are deleted when idle,
+ * so a server that sees millions of calls keeps no per-call garbage.
+ *
+ * @example const unlock = await mutex.lock('CA1', Date.now() + 1000); try { … } finally { unlock() }
+ */
+export class KeyedMutex {
+  /** Present while the key is held; the array holds the waiters' hand-over functions. */
+  readonly #waiters = new Map<string, Array<() => void>>()
+
+  /** How many keys are held right now. */
+  get size(): number {
+    return this.#waiters.size
+  }
+
+  lock(key: string, deadline: number): Promise<() => void> {
+    const queue = this.#waiters.get(key)
+    if (queue === undefined) {
+      this.#waiters.set(key, [])
+      return Promise.resolve(this.#unlocker(key))
+    }
+    const started = Date.now()
+    return new Promise((resolve, reject) => {
+      const grant = (): void => {
+        clearTimeout(timer)
+        resolve(this.#unlocker(key))
+      }
+      // A waiter that gave up must leave the queue, or a later unlock would hand it a lock
+      // nobody releases.
+      const timer = setTimeout(() => {
+        queue.splice(queue.indexOf(grant), 1)
+        reject(new LockTimeoutError(key, Math.max(0, deadline - started)))
+      }, Math.max(0, deadline - started))
+      queue.push(grant)
+    })
+  }
+
+  #unlocker(key: string): () => void {
+    let done = false
+    return () => {
+      if (done) return
+      done = true
+      const next = this.#waiters.get(key)?.shift()
+      if (next) next()
+      else this.#waiters.delete(key)
+    }
+  }
+}
+
+/**
+ * Calls `attempt` until it returns true, sleeping 5 → 50 ms (with jitter, so two processes
+ * don't retry in lockstep) in between; throws `onTimeout()` once `deadline` has passed.
+ * Errors from `attempt` (store down) end the wait at once instead of burning the deadline.
+ *
+ * @example await pollUntil(() => tryLock(sid, token), Date.now() + 14_000, () => new LockTimeoutError(sid, 14_000))
+ */
+export async function pollUntil(attempt: () => boolean | Promise<boolean>, deadline: number, onTimeout: () => Error): Promise<void> {
+  for (let delay = 5; ; delay = Math.min(delay * 2, 50)) {
+    if (await attempt()) return
+    const left = deadline - Date.now()
+    if (left <= 0) throw onTimeout()
+    await sleep(Math.min(left, delay * (0.5 + Math.random())))
+  }
+}
+
+/** @example await sleep(10) */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/** A lock held on a store shared between processes: its owner token and the local unlock. */
+export interface Lease {
+  token: string
+  unlockLocal: () => void
+}
+
+/** How a shared store takes and gives back its cross-process lock row/key. */
+export interface RemoteLock {
+  /** One atomic attempt: take the lock for `sid` as `token`, or take it over if expired. */
+  tryAcquire(sid: string, token: string, ttlMs: number): boolean | Promise<boolean>
+  /** Gives the lock back only if `token` still owns it. */
+  release(sid: string, token: string): void | Promise<void>
+}
+
+/**
+ * A two-level lock for stores shared between processes: an in-process mutex first, so webhooks
+ * of one process queue in memory instead of polling the store against each other, then the
+ * store's own lock, polled until `lockWaitMs`.
+ *
+ * @example const lock = sharedLock(remote, options); const lease = await lock.acquire('CA1'); await lock.release('CA1', lease)
+ */
+export function sharedLock(remote: RemoteLock, options: Required<StoreOptions>) {
+  const local = new KeyedMutex()
+  return {
+    async acquire(sid: string): Promise<Lease> {
+      const deadline = Date.now() + options.lockWaitMs
+      const unlockLocal = await local.lock(sid, deadline)
+      const token = randomUUID()
+      try {
+        await pollUntil(() => remote.tryAcquire(sid, token, options.lockTtlMs), deadline, () => new LockTimeoutError(sid, options.lockWaitMs))
+      } catch (error) {
+        unlockLocal()
+        throw error
+      }
+      return { token, unlockLocal }
+    },
+    async release(sid: string, lease: Lease): Promise<void> {
+      try {
+        await remote.release(sid, lease.token)
+      } finally {
+        lease.unlockLocal()
+      }
+    },
+  }
+}
