@@ -1,5 +1,6 @@
 import { validateCommand } from './validate.ts'
 import { serveCommand } from './serve.ts'
+import { dialCommand } from './dial.ts'
 import type { Output } from './validate.ts'
 
 const USAGE = `Usage: phonetree <command> [options]
@@ -9,6 +10,8 @@ Commands:
                       file:line:col: CODE message for each problem; exit 1 on any error
   serve               run the webhook server (--port, --flows, --host; env: PORT,
                       PUBLIC_URL, TWILIO_AUTH_TOKEN, PHONETREE_STORE, FLOWS_DIR)
+  dial                place an outbound call through a running server:
+                      --flow ID --to +1… [--var name=value …] [--server URL]
   help                show this text
 `
 
@@ -27,6 +30,8 @@ export async function main(argv: readonly string[], io: Output = console_): Prom
         return validateCommand(rest, io)
       case 'serve':
         return await serveCommand(rest, io)
+      case 'dial':
+        return await dialCommand(rest, io)
       case undefined:
       case 'help':
       case '--help':

@@ -58,8 +58,10 @@ export class SimulatedCall {
   private readonly base: Record<string, string>
   /** Every problem found in an answer: bad status, wrong content type, invalid TwiML. */
   readonly problems: string[] = []
+  private transport: Transport
 
   constructor(private readonly options: SimulatorOptions) {
+    this.transport = options.transport
     this.sid = options.callSid ?? `CA${randomHex(32)}`
     const direction = options.direction ?? 'inbound'
     const from = options.from ?? '+15551230000'
@@ -69,6 +71,15 @@ export class SimulatedCall {
       Direction: direction, From: from, To: to, Caller: from, Called: to,
       FromCountry: 'US', ToCountry: 'US', FromState: 'TX', ToState: 'CA', FromCity: 'AUSTIN', ToCity: 'SAN FRANCISCO', FromZip: '73301', ToZip: '94105',
     }
+  }
+
+  /**
+   * Sends the rest of the call through another transport: the same call reaching a restarted
+   * server, or another instance behind a load balancer.
+   */
+  via(transport: Transport): this {
+    this.transport = transport
+    return this
   }
 
   get done(): boolean {
@@ -211,7 +222,7 @@ export class SimulatedCall {
     const all = { ...this.base, ...params }
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'TwilioProxy/1.1', 'i-twilio-idempotency-token': randomHex(32) }
     if (this.options.authToken !== undefined) headers['x-twilio-signature'] = twilio.getExpectedTwilioSignature(this.options.authToken, url, all)
-    return this.options.transport(url, { method, headers, body: new URLSearchParams(all).toString() })
+    return this.transport(url, { method, headers, body: new URLSearchParams(all).toString() })
   }
 }
 
