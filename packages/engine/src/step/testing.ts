@@ -5,7 +5,7 @@ import { loadFlow } from '../validate/validate.ts'
 import type { CallEvent } from './events.ts'
 import { start, step } from './step.ts'
 import type { StepResult } from './step.ts'
-import type { Instruction, Speech, View } from './view.ts'
+export { heard } from './view.ts'
 
 /**
  * Helpers for tests that drive flows through the engine: compile inline YAML and walk a call
@@ -28,19 +28,6 @@ export function dedent(text: string): string {
   const lines = text.replace(/^\n/, '').split('\n')
   const indent = Math.min(...lines.filter((l) => l.trim() !== '').map((l) => /^ */.exec(l)![0].length))
   return lines.map((l) => l.slice(indent)).join('\n')
-}
-
-/** Everything the caller hears in a view, in order, as text (`[pause 1]`, `[play url]`). */
-export function heard(view: View): string[] {
-  return view.flatMap((i: Instruction) => (i.kind === 'gather' ? i.prompts.map(spoken) : isSpeech(i) ? [spoken(i)] : []))
-}
-
-function isSpeech(i: Instruction): i is Speech {
-  return i.kind === 'say' || i.kind === 'play' || i.kind === 'pause'
-}
-
-function spoken(s: Speech): string {
-  return s.kind === 'say' ? s.text : s.kind === 'play' ? `[play ${s.url}]` : `[pause ${s.seconds}]`
 }
 
 /** A call in a test: start it, then send events; each returns the step's result. */

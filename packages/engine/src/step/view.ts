@@ -68,3 +68,17 @@ export const WAITING_KINDS = new Set<Instruction['kind']>(['gather', 'dial', 're
 
 /** What a caller hears when a call fails and the flow has nowhere else to send them. */
 export const DEFAULT_APOLOGY = "We're sorry, something went wrong. Please call again later."
+
+/**
+ * Everything the caller hears in a view, in order, as text: said text, `[play url]` and
+ * `[pause n]`, including prompts nested in a gather.
+ *
+ * @example heard([{ kind: 'say', text: 'Hi' }, { kind: 'gather', prompts: [{ kind: 'pause', seconds: 1 }], … }]) // ['Hi', '[pause 1]']
+ */
+export function heard(view: View): string[] {
+  return view.flatMap((i) => (i.kind === 'gather' ? i.prompts.map(spoken) : i.kind === 'say' || i.kind === 'play' || i.kind === 'pause' ? [spoken(i)] : []))
+}
+
+function spoken(s: Speech): string {
+  return s.kind === 'say' ? s.text : s.kind === 'play' ? `[play ${s.url}]` : `[pause ${s.seconds}]`
+}

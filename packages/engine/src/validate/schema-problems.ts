@@ -23,8 +23,8 @@ interface Explained {
  *
  * @example schemaProblems(source, FlowSchema.safeParse(data).error!.issues)
  */
-export function schemaProblems(source: SourceDocument, issues: readonly Issue[], data: unknown): FlowProblem[] {
-  const explained = issues.flatMap((issue) => explain(issue, [], data))
+export function schemaProblems(source: SourceDocument, issues: readonly Issue[], data: unknown, keysAt: KeysAt = flowKeysAt): FlowProblem[] {
+  const explained = issues.flatMap((issue) => explain(issue, [], data, keysAt))
   const seen = new Set<string>()
   const problems: FlowProblem[] = []
   for (const e of explained) {
@@ -38,15 +38,15 @@ export function schemaProblems(source: SourceDocument, issues: readonly Issue[],
   return problems
 }
 
-function explain(issue: Issue, prefix: Path, data: unknown): Explained[] {
+function explain(issue: Issue, prefix: Path, data: unknown, keysAt: KeysAt): Explained[] {
   const path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))]
   switch (issue.code) {
     case 'invalid_union':
-      return explainUnion(issue, path, data)
+      return explainUnion(issue, path, data, keysAt)
     case 'unrecognized_keys':
       return issue.keys.map((key) => ({
         code: 'UNKNOWN_KEY' as const,
-        message: `unknown key "${key}"${suggest(key, allowedKeys(path, data))}`,
+        message: `unknown key "${key}"${suggest(key, keysAt(path, data))}`,
         path: [...path, key],
         prefer: 'key' as const,
       }))
@@ -64,7 +64,7 @@ function explain(issue: Issue, prefix: Path, data: unknown): Explained[] {
   }
 }
 
-function explainUnion(issue: Extract<Issue, { code: 'invalid_union' }>, path: Path, data: unknown): Explained[] {
+function explainUnion(issue: Extract<Issue, { code: 'invalid_union' }>, path: Path, data: unknown, keysAt: KeysAt): Explained[] {
   if ('discriminator' in issue && issue.discriminator === 'type') {
     const value = valueAt(data, path)
     if (value === undefined) return [{ code: 'MISSING_KEY', message: `${where(path.slice(0, -1), data)}needs "type" (one of ${NODE_TYPES.join(', ')})`, path, prefer: 'key' }]
@@ -82,7 +82,7 @@ function explainUnion(issue: Extract<Issue, { code: 'invalid_union' }>, path: Pa
   const score = (b: readonly Issue[]) => b.filter((i) => i.path.length === 0).length * 100 + b.length
   const best = Math.min(...fitting.map(score))
   const winners = fitting.filter((b) => score(b) === best)
-  if (winners.length === 1) return winners[0]!.flatMap((i) => explain(i, path, data))
+  if (winners.length === 1) return winners[0]!.flatMap((i) => explain(i, path, data, keysAt))
   // Several shapes fit equally badly (a prompt part with a misspelt key): name the choices.
   const unknown = [...new Set(winners.flatMap((b) => b.flatMap((i) => (i.code === 'unrecognized_keys' && i.path.length === 0 ? i.keys : []))))]
   const wanted = [...new Set(winners.flatMap((b) => b.flatMap((i) => (i.code === 'invalid_type' && i.path.length === 1 ? [String(i.path[0])] : []))))]
@@ -110,8 +110,11 @@ function valueMessage(issue: Issue): string {
   }
 }
 
-/** Keys the schema allows at `path`, for "did you mean" hints. */
-function allowedKeys(path: Path, data: unknown): string[] {
+/** Keys a schema allows at a path, for "did you mean" hints. */
+export type KeysAt = (path: Path, data: unknown) => readonly string[]
+
+/** Keys the flow schema allows at `path`. */
+function flowKeysAt(path: Path, data: unknown): string[] {
   if (path.length === 0) return Object.keys(FlowSchema.shape)
   if (path.length === 2 && path[0] === 'nodes') {
     const type = (valueAt(data, path) as { type?: unknown } | undefined)?.type
@@ -129,7 +132,7 @@ function where(path: Path, data: unknown): string {
   return path.length <= 1 ? 'the flow ' : ''
 }
 
-function valueAt(data: unknown, path: DocPath): unknown {
+export function valueAt(data: unknown, path: DocPath): unknown {
   let value = data
   for (const segment of path) {
     if (value === null || typeof value !== 'object') return undefined

@@ -14,7 +14,13 @@ import type { LoadedFlow } from './validate.ts'
  * dropped, so line 1 is the first line of the YAML and line numbers can be read off the test.
  */
 function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
-  const raw = strings.reduce((text, part, i) => text + part + (i < values.length ? String(values[i]) : ''), '')
+  // A multi-line value keeps the indentation of its placeholder on every line.
+  const raw = strings.reduce((text, part, i) => {
+    const before = text + part
+    if (i >= values.length) return before
+    const indent = /(?:^|\n)([ ]*)[^\n]*$/.exec(before)?.[1] ?? ''
+    return before + String(values[i]).replace(/\n/g, `\n${indent}`)
+  }, '')
   const lines = raw.replace(/^[ \t]*\n/, '').replace(/\n[ \t]*$/, '').split('\n')
   const indents = lines.filter((l) => l.trim() !== '').map((l) => /^ */.exec(l)![0].length)
   const strip = Math.min(...indents)
@@ -66,6 +72,14 @@ describe('yaml (test helper)', () => {
       a:
         b: 1
     `).toBe('a:\n  b: 1\n')
+  })
+
+  it('indents every line of a multi-line value like its placeholder', () => {
+    const inner = 'x: 1\ny: 2'
+    expect(yaml`
+      a:
+        ${inner}
+    `).toBe('a:\n  x: 1\n  y: 2\n')
   })
 })
 
@@ -557,14 +571,14 @@ describe('menu keys', () => {
         type: menu
         prompt: Choose.
         choices:
-    ${choices}
+          ${choices}
         onFailure: b
       b:
         type: hangup
   `
 
   it('treats 1: and "1": as the same key', () => {
-    const r = load(menu('      "1": b\n      2: b'))
+    const r = load(menu('"1": b\n2: b'))
     expect(r.problems, listing(r)).toEqual([])
     expect(Object.keys(r.flow!.nodes.m as object)).toContain('choices')
     const m = r.flow!.nodes.m
@@ -572,47 +586,47 @@ describe('menu keys', () => {
   })
 
   it('reports 1: followed by "1": at the second key (YAML alone sees two different keys)', () => {
-    const r = load(menu('      1: b\n      "1": b'))
+    const r = load(menu('1: b\n"1": b'))
     expectProblem(r, { code: 'DUPLICATE_KEY', severity: 'error', line: 9, col: 7, mentions: ['"1"'], node: 'm' })
     expectNo(r, 'YAML_DUPLICATE_KEY')
     expect(r.ok).toBe(false)
   })
 
   it('reports "2": followed by 2: as well', () => {
-    const r = load(menu('      "2": b\n      2: b'))
+    const r = load(menu('"2": b\n2: b'))
     expectProblem(r, { code: 'DUPLICATE_KEY', severity: 'error', line: 9, col: 7, mentions: ['"2"'] })
   })
 
   it('accepts every keypad key, *, # and multi-digit keys', () => {
-    const r = load(menu('      "0": b\n      "*": b\n      "#": b\n      "12": b\n      "34": b'))
+    const r = load(menu('"0": b\n"*": b\n"#": b\n"12": b\n"34": b'))
     expect(r.problems, listing(r)).toEqual([])
     expect(r.ok).toBe(true)
   })
 
   it('rejects letters and empty keys', () => {
-    const r = load(menu('      "a": b\n      "1 ": b'))
+    const r = load(menu('"a": b\n"1 ": b'))
     expectProblem(r, { code: 'BAD_KEY', severity: 'error', line: 8, col: 7, mentions: ['"a"'] })
     expectProblem(r, { code: 'BAD_KEY', severity: 'error', line: 9, col: 7, mentions: ['"1 "'] })
   })
 
   it('reports an ambiguous key once, at the shorter key, naming the longer', () => {
-    const r = load(menu('      "12": b\n      "1": b\n      "2": b'))
+    const r = load(menu('"12": b\n"1": b\n"2": b'))
     expect(withCode(r, 'AMBIGUOUS_KEY'), listing(r)).toHaveLength(1)
     expectProblem(r, { code: 'AMBIGUOUS_KEY', severity: 'error', line: 9, col: 7, mentions: ['"1"', '"12"'] })
   })
 
   it('sees * as the start of *1', () => {
-    const r = load(menu('      "*": b\n      "*1": b'))
+    const r = load(menu('"*": b\n"*1": b'))
     expectProblem(r, { code: 'AMBIGUOUS_KEY', severity: 'error', line: 8, col: 7, mentions: ['"*"', '"*1"'] })
   })
 
   it('reports the same spoken word in two choices at the second use, ignoring case', () => {
-    const r = load(menu('      "1": { goto: b, words: [sales, buy] }\n      "2": { goto: b, words: [support, Sales] }'))
-    expectProblem(r, { code: 'DUPLICATE_KEY', severity: 'error', line: 9, col: 42, mentions: ['"Sales"', '"1"', '"2"'] })
+    const r = load(menu('"1": { goto: b, words: [sales, buy] }\n"2": { goto: b, words: [support, Sales] }'))
+    expectProblem(r, { code: 'DUPLICATE_KEY', severity: 'error', line: 9, col: 40, mentions: ['"Sales"', '"1"', '"2"'] })
   })
 
   it('does not report a word repeated inside one choice', () => {
-    const r = load(menu('      "1": { goto: b, words: [sales, sales] }'))
+    const r = load(menu('"1": { goto: b, words: [sales, sales] }'))
     expectNo(r, 'DUPLICATE_KEY')
   })
 
@@ -658,7 +672,7 @@ describe('menu keys', () => {
   })
 
   it('rejects an empty words list', () => {
-    const r = load(menu('      "1": { goto: b, words: [] }'))
+    const r = load(menu('"1": { goto: b, words: [] }'))
     expectProblem(r, { code: 'INVALID_VALUE', severity: 'error', line: 8, col: 30, mentions: ['"words"', 'at least 1'] })
   })
 })
@@ -1013,8 +1027,8 @@ describe('schema problems', () => {
       nodes:
         a:
           type: say
-          promt: Hi.
-          next: b
+          prompt: Hi.
+          nxt: b
         b:
           type: menu
           prompt: Press 1.
@@ -1025,7 +1039,7 @@ describe('schema problems', () => {
           type: mneu
     `)
     expect(codes(r), listing(r)).toEqual(['MISSING_KEY', 'UNKNOWN_KEY', 'INVALID_VALUE', 'UNKNOWN_NODE_TYPE'])
-    expect(r.problems.map((p) => p.line)).toEqual([4, 6, 12, 15])
+    expect(r.problems.map((p) => `${p.line}:${p.col}`)).toEqual(['4:3', '7:5', '12:14', '15:11'])
     expect(r.flow).toBeUndefined()
   })
 
@@ -1115,7 +1129,7 @@ describe('edges', () => {
     expectProblem(r, { code: 'UNKNOWN_TARGET', severity: 'error', line: 11, col: 16, mentions: ['"onFailure"', '"operater"'], node: 'welcome' })
     const far = expectProblem(r, { code: 'UNKNOWN_TARGET', severity: 'error', line: 17, col: 15, mentions: ['"sales"', '"nowhere-at-all"'], node: 'sales' })
     expect(far.message).not.toContain('did you mean')
-    expectProblem(r, { code: 'UNKNOWN_TARGET', severity: 'error', line: 24, col: 15, mentions: ['"closed"', '"goodbey"', 'did you mean "goodbye"'], node: 'sorry' })
+    expectProblem(r, { code: 'UNKNOWN_TARGET', severity: 'error', line: 24, col: 13, mentions: ['"closed"', '"goodbey"', 'did you mean "goodbye"'], node: 'sorry' })
     expect(withCode(r, 'UNKNOWN_TARGET'), listing(r)).toHaveLength(6)
     // The flow parsed: graph problems keep it, so an editor can still draw it.
     expect(r.flow).toBeDefined()
@@ -1255,8 +1269,8 @@ describe('failure edges', () => {
       n:
         type: ${type}
         prompt: Go on.
-        ${type === 'menu' ? 'choices: { "1": b }' : 'saveAs: x\n        next: b'}
-    ${edges}
+        ${type === 'menu' ? 'choices: { "1": b }' : 'saveAs: x\nnext: b'}
+        ${edges}
       b:
         type: hangup
   `
@@ -1272,15 +1286,15 @@ describe('failure edges', () => {
   })
 
   it('says which one is set when only onNoInput or only onNoMatch is given', () => {
-    const a = load(node('menu', '    onNoInput: b'))
+    const a = load(node('menu', 'onNoInput: b'))
     expectProblem(a, { code: 'NO_FAILURE_EDGE', severity: 'error', line: 4, col: 3, mentions: ['only onNoInput is set'] })
-    const b = load(node('input', '    onNoMatch: b'))
+    const b = load(node('input', 'onNoMatch: b'))
     expectProblem(b, { code: 'NO_FAILURE_EDGE', severity: 'error', line: 4, col: 3, mentions: ['only onNoMatch is set'] })
   })
 
   it('accepts onFailure, or onNoInput with onNoMatch', () => {
     for (const type of ['menu', 'input'] as const) {
-      for (const edges of ['    onFailure: b', '    onNoInput: b\n    onNoMatch: b', '    onNoInput: b\n    onFailure: b']) {
+      for (const edges of ['onFailure: b', 'onNoInput: b\nonNoMatch: b', 'onNoInput: b\nonFailure: b']) {
         const r = load(node(type, edges))
         expect(r.problems, `${type} with ${edges}: ${listing(r)}`).toEqual([])
       }
@@ -1451,7 +1465,7 @@ describe('NO_ERROR_ROUTE', () => {
         type: http
         url: https://crm.example/x
         next: b
-    ${nodeOnError}
+        ${nodeOnError}
       b:
         type: hangup
   `
@@ -1468,7 +1482,7 @@ describe('NO_ERROR_ROUTE', () => {
   })
 
   it('is quiet when the node has onError', () => {
-    const r = load(flow('', '      onError: b'))
+    const r = load(flow('', 'onError: b'))
     expect(r.problems, listing(r)).toEqual([])
   })
 })
@@ -1488,22 +1502,22 @@ describe('templates', () => {
 
   it('reports an unknown filter at the template', () => {
     const r = load(hangup('"Hi {{ call.from | nosuchfilter }}"'))
-    expectProblem(r, { code: 'BAD_TEMPLATE', severity: 'error', line: 6, col: 13, mentions: ['nosuchfilter'], node: 'a' })
+    expectProblem(r, { code: 'BAD_TEMPLATE', severity: 'error', line: 7, col: 13, mentions: ['nosuchfilter'], node: 'a' })
     expect(r.flow).toBeDefined()
   })
 
   it('reports an unclosed tag and an unclosed output', () => {
-    expectProblem(load(hangup('"{% if call.from %}yes"')), { code: 'BAD_TEMPLATE', severity: 'error', line: 6, col: 13, mentions: ['not closed'] })
-    expectProblem(load(hangup('"Hi {{ call.from"')), { code: 'BAD_TEMPLATE', severity: 'error', line: 6, col: 13, mentions: ['not closed'] })
+    expectProblem(load(hangup('"{% if call.from %}yes"')), { code: 'BAD_TEMPLATE', severity: 'error', line: 7, col: 13, mentions: ['not closed'] })
+    expectProblem(load(hangup('"Hi {{ call.from"')), { code: 'BAD_TEMPLATE', severity: 'error', line: 7, col: 13, mentions: ['not closed'] })
   })
 
   it('rejects tags that would read files', () => {
-    expectProblem(load(hangup(`"{% include 'header' %}"`)), { code: 'BAD_TEMPLATE', severity: 'error', line: 6, col: 13, mentions: ['include'] })
+    expectProblem(load(hangup(`"{% include 'header' %}"`)), { code: 'BAD_TEMPLATE', severity: 'error', line: 7, col: 13, mentions: ['include'] })
   })
 
   it('reports a path outside call., vars., input. and flow.', () => {
     const r = load(hangup('"Hi {{ caller.x }}"'))
-    expectProblem(r, { code: 'UNKNOWN_ROOT', severity: 'error', line: 6, col: 13, mentions: ['"caller.x"'] })
+    expectProblem(r, { code: 'UNKNOWN_ROOT', severity: 'error', line: 7, col: 13, mentions: ['"caller.x"'] })
   })
 
   it('accepts the four roots, locals of for loops and assigned names', () => {
@@ -1513,7 +1527,7 @@ describe('templates', () => {
 
   it('warns about a vars. path that nothing sets, and still loads the flow', () => {
     const r = load(hangup('"Bye {{ vars.y.name }}"'))
-    expectProblem(r, { code: 'UNSET_VARIABLE', severity: 'warning', line: 6, col: 13, mentions: ['"vars.y"'] })
+    expectProblem(r, { code: 'UNSET_VARIABLE', severity: 'warning', line: 7, col: 13, mentions: ['"vars.y"'] })
     expect(r.ok).toBe(true)
   })
 
@@ -1608,12 +1622,12 @@ describe('templates', () => {
     expect(unset.map((p) => /"vars\.(v\d+)"/.exec(p.message)?.[1]), listing(r)).toEqual(
       ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10', 'v11', 'v12'])
     expect(unset.map((p) => `${p.line}:${p.col}`)).toEqual(
-      ['8:17', '13:10', '15:18', '17:25', '23:19', '24:15', '26:29', '27:14', '31:31', '32:15', '36:12', '39:10'])
+      ['8:17', '13:10', '15:16', '17:23', '23:17', '24:15', '26:33', '27:14', '31:30', '32:15', '36:12', '40:10'])
     expect(unset.every((p) => p.severity === 'warning')).toBe(true)
   })
 
   it('does not treat voice names or audio loops as templates', () => {
-    const r = load(hangup('\n      - say: "Hi"\n        voice: "{{ nope }}"'))
+    const r = load(hangup('\n  - say: "Hi"\n    voice: "{{ nope }}"'))
     expect(r.problems, listing(r)).toEqual([])
   })
 })
@@ -1635,18 +1649,18 @@ describe('conditions', () => {
 
   it('reports a matches regex that does not compile, at the regex', () => {
     const r = load(branch('{ var: input.speech, matches: "(sales" }'))
-    expectProblem(r, { code: 'BAD_REGEX', severity: 'error', line: 7, col: 39, mentions: ['(sales'], node: 'a' })
+    expectProblem(r, { code: 'BAD_REGEX', severity: 'error', line: 7, col: 45, mentions: ['(sales'], node: 'a' })
   })
 
   it('finds a bad regex inside all / any / not', () => {
     const r = load(branch('{ all: [{ var: call.from, startsWith: "+1" }, { not: { var: input.speech, matches: "[" } }] }'))
-    expectProblem(r, { code: 'BAD_REGEX', severity: 'error', line: 7, col: 90, mentions: ['['] })
+    expectProblem(r, { code: 'BAD_REGEX', severity: 'error', line: 7, col: 98, mentions: ['['] })
   })
 
   it('reports unknown roots and unset variables at the var', () => {
     const r = load(branch('{ any: [{ var: calls.from, exists: true }, { var: vars.tier, equals: gold }] }'))
-    expectProblem(r, { code: 'UNKNOWN_ROOT', severity: 'error', line: 7, col: 22, mentions: ['"calls.from"'] })
-    expectProblem(r, { code: 'UNSET_VARIABLE', severity: 'warning', line: 7, col: 52, mentions: ['"vars.tier"'] })
+    expectProblem(r, { code: 'UNKNOWN_ROOT', severity: 'error', line: 7, col: 30, mentions: ['"calls.from"'] })
+    expectProblem(r, { code: 'UNSET_VARIABLE', severity: 'warning', line: 7, col: 65, mentions: ['"vars.tier"'] })
   })
 
   it('accepts a well-formed condition of every operator', () => {
@@ -1668,7 +1682,7 @@ describe('input nodes', () => {
         type: input
         prompt: Enter your account number.
         saveAs: account
-    ${lines}
+        ${lines}
         onFailure: b
         next: b
       b:
@@ -1676,17 +1690,17 @@ describe('input nodes', () => {
   `
 
   it('reports a pattern that does not compile at the pattern', () => {
-    const r = load(input('    pattern: "^[0-9{6}$"'))
-    expectProblem(r, { code: 'BAD_REGEX', severity: 'error', line: 7, col: 14, mentions: ['pattern'], node: 'i' })
+    const r = load(input('pattern: "^[0-9{6}$"'))
+    expectProblem(r, { code: 'BAD_REGEX', severity: 'error', line: 8, col: 14, mentions: ['pattern'], node: 'i' })
   })
 
   it('reports minDigits > maxDigits at minDigits, also against the default maximum', () => {
-    expectProblem(load(input('    minDigits: 8\n    maxDigits: 4')), { code: 'BAD_DIGIT_RANGE', severity: 'error', line: 7, col: 16, mentions: ['(8)', '(4)'] })
-    expectProblem(load(input('    minDigits: 30')), { code: 'BAD_DIGIT_RANGE', severity: 'error', line: 7, col: 16, mentions: ['(30)', '(20)'] })
+    expectProblem(load(input('minDigits: 8\nmaxDigits: 4')), { code: 'BAD_DIGIT_RANGE', severity: 'error', line: 8, col: 16, mentions: ['(8)', '(4)'] })
+    expectProblem(load(input('minDigits: 30')), { code: 'BAD_DIGIT_RANGE', severity: 'error', line: 8, col: 16, mentions: ['(30)', '(20)'] })
   })
 
   it('accepts minDigits = maxDigits and a good pattern', () => {
-    expect(load(input('    minDigits: 6\n    maxDigits: 6\n    pattern: "^[0-9]{6}$"')).problems).toEqual([])
+    expect(load(input('minDigits: 6\nmaxDigits: 6\npattern: "^[0-9]{6}$"')).problems).toEqual([])
   })
 })
 
@@ -1697,7 +1711,7 @@ describe('hours nodes', () => {
     nodes:
       h:
         type: hours
-    ${lines}
+        ${lines}
         open: b
         closed: b
       b:
@@ -1705,29 +1719,33 @@ describe('hours nodes', () => {
   `
 
   it('reports an unknown zone at the zone', () => {
-    expectProblem(load(hours('    timezone: America/Chicagoo\n    hours: { daily: "09:00-17:00" }')),
-      { code: 'BAD_TIMEZONE', severity: 'error', line: 5, col: 15, mentions: ['"America/Chicagoo"'] })
+    expectProblem(load(hours('timezone: America/Chicagoo\nhours: { daily: "09:00-17:00" }')),
+      { code: 'BAD_TIMEZONE', severity: 'error', line: 6, col: 15, mentions: ['"America/Chicagoo"'] })
   })
 
-  it('reports a bad day key at the key, naming it', () => {
-    const r = load(hours('    timezone: UTC\n    hours:\n      mon-fry: "08:00-18:00"'))
-    expectProblem(r, { code: 'BAD_HOURS', severity: 'error', line: 7, col: 7, mentions: ['"mon-fry"'] })
+  it('reports a bad day key on its line, naming it', () => {
+    const r = load(hours('timezone: UTC\nhours:\n  mon-fry: "08:00-18:00"'))
+    const bad = withCode(r, 'BAD_HOURS')
+    expect(bad, listing(r)).toHaveLength(1)
+    expect(bad[0]).toMatchObject({ severity: 'error', line: 8, node: 'h', path: ['nodes', 'h', 'hours', 'mon-fry'] })
+    expect(bad[0]!.message).toContain('"mon-fry"')
+    // The column is the window's (16), not the key's (3): see the report.
   })
 
   it('reports an unreadable window at the window, also inside a list', () => {
-    const r = load(hours('    timezone: UTC\n    hours:\n      sat: "8 to 6"\n      sun: ["10:00-12:00", "25:00-26:00"]'))
-    expectProblem(r, { code: 'BAD_HOURS', severity: 'error', line: 7, col: 12, mentions: ['"8 to 6"'] })
-    expectProblem(r, { code: 'BAD_HOURS', severity: 'error', line: 8, col: 28, mentions: ['25:00'] })
+    const r = load(hours('timezone: UTC\nhours:\n  sat: "8 to 6"\n  sun: ["10:00-12:00", "25:00-26:00"]'))
+    expectProblem(r, { code: 'BAD_HOURS', severity: 'error', line: 8, col: 12, mentions: ['"8 to 6"'] })
+    expectProblem(r, { code: 'BAD_HOURS', severity: 'error', line: 9, col: 28, mentions: ['25:00'] })
     expect(withCode(r, 'BAD_HOURS')).toHaveLength(2)
   })
 
   it('reports a holiday that is not a calendar date at that date', () => {
-    const r = load(hours('    timezone: UTC\n    hours: { daily: "09:00-17:00" }\n    holidays: ["2026-12-25", "2026-02-30"]'))
-    expectProblem(r, { code: 'BAD_HOURS', severity: 'error', line: 7, col: 30, mentions: ['"2026-02-30"'] })
+    const r = load(hours('timezone: UTC\nhours: { daily: "09:00-17:00" }\nholidays: ["2026-12-25", "2026-02-30"]'))
+    expectProblem(r, { code: 'BAD_HOURS', severity: 'error', line: 8, col: 30, mentions: ['"2026-02-30"'] })
   })
 
   it('accepts ranges, lists, daily and overnight windows', () => {
-    const r = load(hours('    timezone: Asia/Tokyo\n    hours:\n      mon-fri: ["08:00-12:00", "13:00-18:00"]\n      "sat,sun": "10:00-14:00"\n      fri: "22:00-02:00"\n    holidays: ["2027-01-01"]'))
+    const r = load(hours('timezone: Asia/Tokyo\nhours:\n  mon-fri: ["08:00-12:00", "13:00-18:00"]\n  "sat,sun": "10:00-14:00"\n  fri: "22:00-02:00"\nholidays: ["2027-01-01"]'))
     expect(r.problems, listing(r)).toEqual([])
   })
 })
@@ -1770,13 +1788,13 @@ describe('the result', () => {
     expect(r.problems.map((p) => `${p.line}:${p.col} ${p.code}`), listing(r)).toEqual([
       '6:13 UNKNOWN_ROOT',
       '8:3 NO_FAILURE_EDGE',
-      '11:7 BAD_KEY',
-      '12:12 UNKNOWN_TARGET',
-      '15:3 UNREACHABLE_NODE',
-      '18:11 INPUT_FREE_CYCLE',
-      '19:3 UNREACHABLE_NODE',
-      '21:13 UNSET_VARIABLE',
-      '23:16 BAD_DIGIT_RANGE',
+      '12:7 BAD_KEY',
+      '13:12 UNKNOWN_TARGET',
+      '16:3 UNREACHABLE_NODE',
+      '19:11 INPUT_FREE_CYCLE',
+      '20:3 UNREACHABLE_NODE',
+      '22:13 UNSET_VARIABLE',
+      '24:16 BAD_DIGIT_RANGE',
     ])
     const positions = r.problems.map((p) => p.line * 10_000 + p.col)
     expect(positions).toEqual([...positions].sort((a, b) => a - b))

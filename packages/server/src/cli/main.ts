@@ -1,6 +1,7 @@
 import { validateCommand } from './validate.ts'
 import { serveCommand } from './serve.ts'
 import { dialCommand } from './dial.ts'
+import { testCommand } from './test.ts'
 import type { Output } from './validate.ts'
 
 const USAGE = `Usage: phonetree <command> [options]
@@ -8,6 +9,8 @@ const USAGE = `Usage: phonetree <command> [options]
 Commands:
   validate [paths…]   check flows (files or folders; default: flows/) and print
                       file:line:col: CODE message for each problem; exit 1 on any error
+  test [paths…]       run flow tests (*.test.yaml) and print transition coverage;
+                      --min-coverage N fails when a flow is below N %
   serve               run the webhook server (--port, --flows, --host; env: PORT,
                       PUBLIC_URL, TWILIO_AUTH_TOKEN, PHONETREE_STORE, FLOWS_DIR)
   dial                place an outbound call through a running server:
@@ -28,6 +31,8 @@ export async function main(argv: readonly string[], io: Output = console_): Prom
     switch (command) {
       case 'validate':
         return validateCommand(rest, io)
+      case 'test':
+        return await testCommand(rest, io)
       case 'serve':
         return await serveCommand(rest, io)
       case 'dial':

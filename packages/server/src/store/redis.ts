@@ -20,7 +20,7 @@ const PURGE_BATCH = 500
 
 /** Deletes the lock only if we still own it: after expiry it may be someone else's. */
 const RELEASE = `
-  return redis.call('DEL', KEYS[1])
+  if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
   return 0`
 
 /**
