@@ -85,7 +85,8 @@ function explainUnion(issue: Extract<Issue, { code: 'invalid_union' }>, path: Pa
   if (winners.length === 1) return winners[0]!.flatMap((i) => explain(i, path, data, keysAt))
   // Several shapes fit equally badly (a prompt part with a misspelt key): name the choices.
   const unknown = [...new Set(winners.flatMap((b) => b.flatMap((i) => (i.code === 'unrecognized_keys' && i.path.length === 0 ? i.keys : []))))]
-  const wanted = [...new Set(winners.flatMap((b) => b.flatMap((i) => (i.code === 'invalid_type' && i.path.length === 1 ? [String(i.path[0])] : []))))]
+  // A form "wants" the keys it complains are missing, whatever kind of value they take.
+  const wanted = [...new Set(winners.flatMap((b) => b.flatMap((i) => (i.path.length === 1 && valueAt(data, [...path, String(i.path[0])]) === undefined ? [String(i.path[0])] : []))))]
   const hint = wanted.length > 0 ? `; expected one of: ${wanted.join(', ')}` : ''
   if (unknown.length > 0) {
     return unknown.map((key) => ({ code: 'UNKNOWN_KEY' as const, message: `unknown key "${key}"${suggest(key, wanted)}${hint}`, path: [...path, key], prefer: 'key' as const }))
