@@ -115,6 +115,11 @@ export interface RemoteLock {
   release(sid: string, token: string): void | Promise<void>
 }
 
+export interface SharedLock {
+  acquire(sid: string): Promise<Lease>
+  release(sid: string, lease: Lease): Promise<void>
+}
+
 /**
  * A two-level lock for stores shared between processes: an in-process mutex first, so webhooks
  * of one process queue in memory instead of polling the store against each other, then the
@@ -122,7 +127,7 @@ export interface RemoteLock {
  *
  * @example const lock = sharedLock(remote, options); const lease = await lock.acquire('CA1'); await lock.release('CA1', lease)
  */
-export function sharedLock(remote: RemoteLock, options: Required<StoreOptions>) {
+export function sharedLock(remote: RemoteLock, options: Required<StoreOptions>): SharedLock {
   const local = new KeyedMutex()
   return {
     async acquire(sid: string): Promise<Lease> {

@@ -73,7 +73,7 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
   const release = script(RELEASE)
   const write = script(WRITE)
   const lock = sharedLock({
-    tryAcquire: async (sid, token, ttlMs) => (await run(() => client.set(keys.lock(sid), token, 'PX', ttlMs, 'NX'))) === 'OK',
+    tryAcquire: async (sid, token, ttlMs) => (await run(() => client.set(keys.lock(sid), token, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX'))) === 'OK',
     release: async (sid, token) => {
       await run(() => release(client, [keys.lock(sid)], [token]))
     },

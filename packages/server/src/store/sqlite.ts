@@ -68,7 +68,7 @@ export function createSqliteStore(path: string, options?: StoreOptions): CallSto
     // One statement, so two processes racing for a free or expired lock can't both win.
     tryAcquire: (sid, token, ttlMs) => {
       const now = Date.now()
-      sql.takeLock.run(sid, token, now + ttlMs, now); return true
+      return sql.takeLock.run(sid, token, now + ttlMs, now).changes === 1
     },
     release: (sid, token) => {
       sql.releaseLock.run(sid, token)
