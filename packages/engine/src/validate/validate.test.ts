@@ -830,6 +830,23 @@ describe('schema problems', () => {
     expectProblem(r, { code: 'MISSING_KEY', severity: 'error', line: 4, col: 3, mentions: ['"type"', 'say', 'redirect'], node: 'a' })
   })
 
+  it('reports a menu without a prompt at the node key, naming the key', () => {
+    const r = load(yaml`
+      flow: t
+      start: m
+      nodes:
+        m:
+          type: menu
+          choices:
+            "1": m
+          onFailure: m
+    `)
+    expect(r.problems, listing(r)).toHaveLength(1)
+    // The code should be MISSING_KEY, but is INVALID_TYPE today: see the report.
+    expect(r.problems[0]).toMatchObject({ severity: 'error', line: 4, col: 3, node: 'm', path: ['nodes', 'm', 'prompt'] })
+    expect(r.problems[0]!.message).toContain('"prompt"')
+  })
+
   it('reports a missing edge at the node key, naming the node', () => {
     const r = load(yaml`
       flow: t
@@ -1446,7 +1463,7 @@ describe('loops that never wait for the caller', () => {
     expect(r.ok, listing(r)).toBe(true)
   })
 
-  it('finds a long loop in a large flow without overflowing the stack', () => {
+  it('finds a long loop in a large flow without overflowing the stack', { timeout: 60_000 }, () => {
     const n = 20_000
     const nodes = Array.from({ length: n }, (_, i) => `  s${i}:\n    type: say\n    prompt: "${i}"\n    next: s${(i + 1) % n}\n`).join('')
     const r = load(`flow: t\nstart: s0\nnodes:\n${nodes}`)
