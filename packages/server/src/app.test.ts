@@ -308,3 +308,27 @@ describe('configuration', () => {
     tokened.close()
   })
 })
+
+describe('call history', () => {
+  it('keeps a late transcription with the call, and lists calls newest first by flow and status', async () => {
+    const server = await testServer({ store: createMemoryStore(), now: () => new Date('2026-11-28T23:00:00Z') })
+    const call = server.call('support')
+    const first = await call.start()
+    expect(first.waiting).toBe('record')
+    const callback = first.attributes.transcribeCallback!
+    expect(callback).toBe(`${TEST_PUBLIC_URL}/voice/support/1/transcription`)
+    await call.recording('https://api.twilio.com/2010-04-01/Recordings/RE7', 8)
+    const late = await server.app.request(...signedPost(callback, { CallSid: call.sid, TranscriptionText: 'Please call me back about my order.', TranscriptionStatus: 'completed', RecordingUrl: 'https://api.twilio.com/2010-04-01/Recordings/RE7' }))
+    expect(late.status).toBe(204)
+    const { steps } = await (await server.app.request(`/api/calls/${call.sid}`)).json() as { steps: Array<{ event: Record<string, unknown> }> }
+    expect(steps.at(-1)!.event).toMatchObject({ type: 'TRANSCRIPTION', step: 1, text: 'Please call me back about my order.' })
+
+    const other = server.call('verify')
+    await other.start()
+    const list = await (await server.app.request('/api/calls?status=active')).json() as { calls: Array<{ sid: string; flow: string; node: string }> }
+    expect(list.calls.map((c) => c.sid)).toEqual([other.sid])
+    const bySupport = await (await server.app.request('/api/calls?flow=support')).json() as { calls: Array<{ sid: string; status: string }> }
+    expect(bySupport.calls).toEqual([expect.objectContaining({ sid: call.sid, status: 'ended' })])
+    server.close()
+  })
+})

@@ -32,7 +32,7 @@ export interface TestServerOptions {
   env?: Record<string, string>
   /** The clock the engine sees (defaults to Monday 2026-11-23 10:00 in Chicago). */
   now?: () => Date
-  /** Answers for http nodes, standing in for the back ends flows call. */
+  /** Answers for http nodes, standing in for the back ends flows call (default: 404 for all). */
   fetch?: typeof fetch
   dialer?: Dialer
   watch?: boolean
@@ -51,7 +51,8 @@ export async function testServer(options: TestServerOptions): Promise<TestServer
   const calls = new CallService({
     flows, store: options.store, log, publicUrl: config.publicUrl, httpAllow: config.httpAllow,
     now: options.now ?? (() => new Date('2026-11-23T16:00:00Z')),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    // Tests never reach the network: without routes, every back end answers 404.
+    fetch: options.fetch ?? backEnd({}),
   })
   const app = createApp({ config, flows, store: options.store, log, calls, ...(options.dialer ? { dialer: options.dialer } : {}) })
   const transport = appTransport(app)
