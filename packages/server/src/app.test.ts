@@ -332,3 +332,61 @@ describe('call history', () => {
     server.close()
   })
 })
+
+describe('the editor\'s flow API', () => {
+  const json = (body: unknown): RequestInit => ({ method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+
+  it('opens a flow with its layout, saves it, and refuses to overwrite a file changed on disk since', async () => {
+    const dir = flowsCopy()
+    const server = await testServer({ store: createMemoryStore(), flowsDir: dir })
+    const opened = await (await server.app.request('/api/flows/verify')).json() as { source: string; layout: string | null; etag: string; version: string }
+    expect(opened.source).toBe(readFileSync(join(dir, 'verify.yaml'), 'utf8'))
+    expect(opened.layout).toBeNull()
+    const edited = opened.source.replace('prompt: Goodbye.', 'prompt: Bye for now.')
+    const saved = await server.app.request('/api/flows/verify', json({ source: edited, layout: { nodes: { intro: { x: 0, y: 0 } } }, etag: opened.etag }))
+    expect(saved.status).toBe(200)
+    const after = await saved.json() as { etag: string; version: string; problems: unknown[]; current: boolean }
+    expect(after).toMatchObject({ problems: [], current: true })
+    expect(after.version).not.toBe(opened.version)
+    expect(readFileSync(join(dir, 'verify.yaml'), 'utf8')).toBe(edited)
+    expect(JSON.parse(readFileSync(join(dir, 'verify.layout.json'), 'utf8'))).toEqual({ nodes: { intro: { x: 0, y: 0 } } })
+    // Someone edits the file by hand; a save from the stale editor is refused with what is on disk.
+    writeFileSync(join(dir, 'verify.yaml'), `${edited}# a hand edit\n`)
+    const stale = await server.app.request('/api/flows/verify', json({ source: opened.source, etag: after.etag }))
+    expect(stale.status).toBe(409)
+    expect(((await stale.json()) as { current: { source: string } }).current.source).toContain('# a hand edit')
+    expect(readFileSync(join(dir, 'verify.yaml'), 'utf8')).toContain('# a hand edit')
+    server.close()
+  })
+
+  it('saves a flow with errors, reports them, and keeps serving the last good version', async () => {
+    const dir = flowsCopy()
+    const server = await testServer({ store: createMemoryStore(), flowsDir: dir })
+    const opened = await (await server.app.request('/api/flows/verify')).json() as { source: string; etag: string }
+    const broken = opened.source.replace('onNoInput: goodbye', 'onNoInput: nowhere')
+    const saved = await (await server.app.request('/api/flows/verify', json({ source: broken, etag: opened.etag }))).json() as { current: boolean; problems: Array<{ code: string }> }
+    expect(saved.current).toBe(false)
+    expect(saved.problems.map((p) => p.code)).toContain('UNKNOWN_TARGET')
+    const call = server.call('verify')
+    await call.start()
+    expect((await call.silence()).heard).toEqual(['Goodbye.'])
+    server.close()
+  })
+
+  it('creates a new flow only when it does not exist, and never writes outside the flows folder', async () => {
+    const dir = flowsCopy()
+    const server = await testServer({ store: createMemoryStore(), flowsDir: dir })
+    const source = 'flow: hello\nstart: hi\nnodes:\n  hi: { type: hangup, prompt: Hello. }\n'
+    expect((await server.app.request('/api/flows/hello', json({ source, etag: null }))).status).toBe(200)
+    expect(readFileSync(join(dir, 'hello.yaml'), 'utf8')).toBe(source)
+    expect((await server.app.request('/api/flows/hello', json({ source, etag: null }))).status).toBe(409)
+    expect((await server.call('hello').start()).heard).toEqual(['Hello.'])
+    for (const id of ['..%2Fescape', '%2E%2E', 'Hello', 'a.b']) {
+      const response = await server.app.request(`/api/flows/${id}`, json({ source, etag: null }))
+      expect(response.status, id).toBeGreaterThanOrEqual(400)
+      expect(response.status, id).toBeLessThan(500)
+    }
+    expect(readFileSync(join(dir, 'hello.yaml'), 'utf8')).toBe(source)
+    server.close()
+  })
+})

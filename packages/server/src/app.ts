@@ -1,4 +1,5 @@
-import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs'
+import { createReadStream, existsSync, readFileSync, realpathSync, statSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { extname, join, resolve, sep } from 'node:path'
 import { Readable } from 'node:stream'
 import { Hono } from 'hono'
@@ -59,7 +60,10 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get('/audio/*', (c) => serveAudio(c, config.flowsDir))
   app.route('/api', apiRoutes(deps))
-  app.get('/', (c) => c.html(statusPage(deps.flows)))
+  const editor = editorBuild()
+  app.get('/', (c) => (editor !== undefined ? c.html(readFileSync(join(editor, 'index.html'), 'utf8')) : c.html(statusPage(deps.flows))))
+  app.get('/status', (c) => c.html(statusPage(deps.flows)))
+  if (editor !== undefined) app.get('/assets/*', (c) => serveFile(c, join(editor, 'assets'), c.req.path.slice('/assets/'.length), EDITOR_TYPES))
 
   app.notFound((c) => (c.req.path.startsWith('/voice/') ? twiml(c, renderApology()) : c.json({ error: 'not found' }, 404)))
   app.onError((error, c) => {
@@ -113,19 +117,38 @@ function twiml(c: Context, xml: string) {
   return c.body(xml, 200, { 'content-type': 'text/xml; charset=utf-8' })
 }
 
-/** Serves `flows/audio/…` for `play` parts, never a file outside that folder. */
+/** Serves `flows/audio/…` for `play` parts. */
 function serveAudio(c: Context, flowsDir: string) {
-  const root = resolve(flowsDir, 'audio')
-  const relative = decodeURIComponent(c.req.path.slice('/audio/'.length))
-  const type = AUDIO_TYPES[extname(relative).toLowerCase()]
+  return serveFile(c, resolve(flowsDir, 'audio'), c.req.path.slice('/audio/'.length), AUDIO_TYPES)
+}
+
+/** Serves a file under `root` with one of the allowed types; never a file outside `root`. */
+function serveFile(c: Context, root: string, encoded: string, types: Record<string, string>) {
+  let relative: string
+  try {
+    relative = decodeURIComponent(encoded)
+  } catch {
+    return c.json({ error: 'not found' }, 404)
+  }
+  const type = types[extname(relative).toLowerCase()]
   if (type === undefined || relative.includes('\0') || !existsSync(root)) return c.json({ error: 'not found' }, 404)
   const path = resolve(join(root, relative))
   if (!path.startsWith(root + sep) || !existsSync(path)) return c.json({ error: 'not found' }, 404)
-  // A symlink inside audio/ must not lead out of it either.
+  // A symlink inside the folder must not lead out of it either.
   const real = realpathSync(path)
   if (!real.startsWith(realpathSync(root) + sep) || !statSync(real).isFile()) return c.json({ error: 'not found' }, 404)
   const body = Readable.toWeb(createReadStream(real)) as ReadableStream
   return c.body(body, 200, { 'content-type': type, 'content-length': String(statSync(real).size), 'cache-control': 'public, max-age=300' })
+}
+
+const EDITOR_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.woff2': 'font/woff2', '.png': 'image/png', '.map': 'application/json',
+}
+
+/** The editor's built files (`npm run build -w @phonetree/editor`), when they exist. */
+function editorBuild(): string | undefined {
+  const dist = fileURLToPath(new URL('../../editor/dist', import.meta.url))
+  return existsSync(join(dist, 'index.html')) ? dist : undefined
 }
 
 function statusPage(flows: FlowRegistry): string {

@@ -1,8 +1,14 @@
+import { join } from 'node:path'
 import { Hono } from 'hono'
 import type { Context, Next } from 'hono'
-import { FLOW_ID } from '@phonetree/engine'
+import { bodyLimit } from 'hono/body-limit'
+import { FLOW_ID, loadFlow } from '@phonetree/engine'
 import type { AppDeps } from '../app.ts'
 import { DialError } from './dialer.ts'
+import { FlowFilesStore, SaveConflict } from '../flows/files.ts'
+
+/** Flows of a few thousand nodes are a few hundred kilobytes of YAML. */
+const MAX_FLOW_BYTES = 5 * 1024 * 1024
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
 
@@ -16,10 +22,34 @@ export function apiRoutes(deps: AppDeps): Hono {
   api.use('*', (c, next) => guard(deps, c, next))
 
   api.get('/flows', (c) => c.json({ flows: deps.flows.list() }))
+  const files = new FlowFilesStore(deps.config.flowsDir)
   api.get('/flows/:id', (c) => {
     const id = c.req.param('id')
     const status = FLOW_ID.test(id) ? deps.flows.status(id) : undefined
-    return status === undefined ? c.json({ error: `no flow "${id}"` }, 404) : c.json(status)
+    const opened = status !== undefined ? files.read(id) : undefined
+    if (status === undefined || opened === undefined) return c.json({ error: `no flow "${id}"` }, 404)
+    return c.json({ ...status, ...opened })
+  })
+  // Saves what the editor shows. `etag` names the version it opened; a flow changed on disk
+  // since then is not overwritten (409 with what is there now), so nobody's work is lost.
+  api.put('/flows/:id', bodyLimit({ maxSize: MAX_FLOW_BYTES, onError: (c) => c.json({ error: 'flow too large' }, 413) }), async (c) => {
+    const id = c.req.param('id')
+    if (!FLOW_ID.test(id)) return c.json({ error: `"${id}" is not a flow id` }, 400)
+    const body = await c.req.json().catch(() => undefined) as { source?: unknown; layout?: unknown; etag?: unknown } | undefined
+    if (body === undefined || typeof body.source !== 'string' || (body.etag !== null && typeof body.etag !== 'string')) {
+      return c.json({ error: 'send JSON { "source": "<yaml>", "layout": { … } | null, "etag": "<etag from GET>" | null }' }, 400)
+    }
+    const layout = body.layout === undefined || body.layout === null ? null : `${JSON.stringify(body.layout, null, 2)}\n`
+    try {
+      const saved = files.save(id, body.source, layout, body.etag as string | null)
+      const status = await deps.flows.reload(join(deps.config.flowsDir, `${id}.yaml`))
+      const problems = status?.problems ?? loadFlow(saved.source, `${id}.yaml`).problems
+      deps.log.info('flow saved from the editor', { flow: id, etag: saved.etag, errors: problems.filter((p) => p.severity === 'error').length })
+      return c.json({ ...status, ...saved, problems })
+    } catch (error) {
+      if (error instanceof SaveConflict) return c.json({ error: error.message, current: error.current }, 409)
+      return c.json({ error: error instanceof Error ? error.message : String(error) }, 404)
+    }
   })
 
   api.get('/calls', async (c) => {
