@@ -2,6 +2,8 @@ import { validateCommand } from './validate.ts'
 import { serveCommand } from './serve.ts'
 import { dialCommand } from './dial.ts'
 import { testCommand } from './test.ts'
+import { generateCommand } from './generate.ts'
+import { callCommand } from './call.ts'
 import type { Output } from './validate.ts'
 
 const USAGE = `Usage: phonetree <command> [options]
@@ -11,8 +13,14 @@ Commands:
                       file:line:col: CODE message for each problem; exit 1 on any error
   test [paths…]       run flow tests (*.test.yaml) and print transition coverage;
                       --min-coverage N fails when a flow is below N %
+  test --generate FLOW.yaml [--write [--force]]
+                      derive tests that take every transition of a flow and
+                      print them (--write: <id>.test.yaml beside the flow)
   serve               run the webhook server (--port, --flows, --host; env: PORT,
                       PUBLIC_URL, TWILIO_AUTH_TOKEN, PHONETREE_STORE, FLOWS_DIR)
+  call URL            a simulated caller: drives a running server as Twilio would and
+                      prints what the caller hears (--press 1,2,… or interactive;
+                      phonetree call --help for the answers and options)
   dial                place an outbound call through a running server:
                       --flow ID --to +1… [--var name=value …] [--server URL]
   help                show this text
@@ -32,9 +40,11 @@ export async function main(argv: readonly string[], io: Output = console_): Prom
       case 'validate':
         return validateCommand(rest, io)
       case 'test':
-        return await testCommand(rest, io)
+        return rest.includes('--generate') ? await generateCommand(rest, io) : await testCommand(rest, io)
       case 'serve':
         return await serveCommand(rest, io)
+      case 'call':
+        return await callCommand(rest, io)
       case 'dial':
         return await dialCommand(rest, io)
       case undefined:
