@@ -8,12 +8,13 @@ import type { CallContext } from '../step/context.ts'
 import { scopeOf } from '../step/context.ts'
 import type { CallEvent, Effect } from '../step/events.ts'
 import { acceptsDigits, matchDigits, matchSpeech } from '../step/match.ts'
-import { start, step } from '../step/step.ts'
+import { followedBy, start, step } from '../step/step.ts'
 import type { StepResult, Taken } from '../step/step.ts'
 import { heard } from '../step/view.ts'
 import { readPath, splitPath } from '../template/template.ts'
 import type { Scope } from '../template/template.ts'
-import { DEFAULT_TEST_CALL, matchesText } from './run.ts'
+import { DEFAULT_TEST_CALL, eventOfStep, matchesText } from './run.ts'
+import type { CallerStep } from './run.ts'
 import { DEFAULT_TEST_CLOCK } from './schema.ts'
 import type { Expectation, HttpMock, Scenario, ScenarioStep } from './schema.ts'
 
@@ -57,7 +58,7 @@ export interface GeneratedPaths {
   problems: string[]
 }
 
-type Action = Exclude<ScenarioStep, { expect: Expectation }>
+type Action = CallerStep
 
 /** What a scenario fixes before the call starts. */
 interface Setup {
@@ -538,7 +539,7 @@ function extend(compiled: CompiledFlow, setup: Setup, run: Run, action: Action):
   const type = compiled.flow.nodes[last.node]?.type ?? last.node
   if (kind !== 'hangup' && !ACCEPTS[kind]?.includes(type)) return undefined
   const copy: Run = { chunks: [...run.chunks], taken: [...run.taken], mocksUsed: Object.fromEntries(Object.entries(run.mocksUsed).map(([k, v]) => [k, [...v]])) }
-  return settleChunk(compiled, setup, copy, step(compiled, last.snapshot, eventOf(action), setup.at ?? DEFAULT_TEST_CLOCK))
+  return settleChunk(compiled, setup, copy, step(compiled, last.snapshot, eventOfStep(action), setup.at ?? DEFAULT_TEST_CLOCK))
 }
 
 /** `settle`, keeping each engine step's transitions with the request they answered. Mutates `run`. */
@@ -568,25 +569,12 @@ function settleChunk(compiled: CompiledFlow, setup: Setup, run: Run, first: Step
     }
     const next = step(compiled, current.snapshot, event, clock)
     record(next, request)
-    current = { ...next, view: [...current.view, ...next.view], taken: [...current.taken, ...next.taken], ...(current.error !== undefined || next.error !== undefined ? { error: next.error ?? current.error } : {}) }
+    current = followedBy(current, next)
   }
   run.chunks.push(current)
   return run
 }
 
-function eventOf(action: Action): CallEvent {
-  if ('press' in action) return { type: 'DIGITS', digits: String(action.press) }
-  if ('speak' in action) return { type: 'SPEECH', speech: action.speak }
-  if ('noInput' in action) return { type: 'NO_INPUT' }
-  if ('dial' in action) return { type: 'DIAL_RESULT', status: action.dial }
-  if ('queue' in action) return { type: 'QUEUE_RESULT', result: action.queue }
-  if ('record' in action) {
-    return action.record === 'empty'
-      ? { type: 'RECORDING' }
-      : { type: 'RECORDING', url: action.record.url, duration: action.record.duration ?? 10, ...(action.record.transcript !== undefined ? { transcript: action.record.transcript } : {}) }
-  }
-  return { type: 'HANGUP' }
-}
 
 function okMock(node: FlowNode | undefined): HttpMock {
   return node?.type === 'http' && node.saveAs !== undefined ? { status: 200, body: {} } : { status: 200 }

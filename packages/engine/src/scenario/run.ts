@@ -77,7 +77,7 @@ export async function runScenario(compiled: CompiledFlow, scenario: Scenario): P
       return fail(index, label, `the call to be waiting at a ${ACCEPTS[kind]!.join(' or ')} node`, `it waits at ${type} node "${last.node}"`, last)
     }
     try {
-      last = await settle(compiled, step(compiled, last.snapshot, eventOf(item), clock), perform, clock)
+      last = await settle(compiled, step(compiled, last.snapshot, eventOfStep(item), clock), perform, clock)
     } catch (error) {
       if (error instanceof MissingMock) return fail(index, label, error.message, 'no mock', last)
       throw error
@@ -87,7 +87,15 @@ export async function runScenario(compiled: CompiledFlow, scenario: Scenario): P
   return { name: scenario.name, ok: true, taken }
 }
 
-function eventOf(item: Exclude<ScenarioStep, { expect: Expectation }>): CallEvent {
+/** A test step that acts (press, speak, noInput, dial, record, queue, hangup), not an expectation. */
+export type CallerStep = Exclude<ScenarioStep, { expect: Expectation }>
+
+/**
+ * The engine event a caller step stands for: what the webhook would bring.
+ *
+ * @example eventOfStep({ press: '1' }) // { type: 'DIGITS', digits: '1' }
+ */
+export function eventOfStep(item: CallerStep): CallEvent {
   if ('press' in item) return { type: 'DIGITS', digits: String(item.press) }
   if ('speak' in item) return { type: 'SPEECH', speech: item.speak }
   if ('noInput' in item) return { type: 'NO_INPUT' }

@@ -112,10 +112,20 @@ export async function settle(flow: Runnable, result: StepResult, perform: (effec
   for (let round = 0; current.status === 'effect'; round++) {
     const effect = current.effects[0]!
     const event: CallEvent = round >= limit ? { type: 'ERROR', message: `more than ${limit} requests in one answer` } : await perform(effect)
-    const next = step(flow, current.snapshot, event, clock)
-    current = { ...next, view: [...current.view, ...next.view], taken: [...current.taken, ...next.taken], ...(current.error !== undefined || next.error !== undefined ? { error: next.error ?? current.error } : {}) }
+    current = followedBy(current, step(flow, current.snapshot, event, clock))
   }
   return current
+}
+
+/**
+ * One webhook's answer made of two steps: the later step's state, with views and transitions
+ * of both, in order (and the latest error).
+ *
+ * @example followedBy(first, step(flow, first.snapshot, httpResult, now)).view // first's speech, then the rest
+ */
+export function followedBy(earlier: StepResult, later: StepResult): StepResult {
+  const error = later.error ?? earlier.error
+  return { ...later, view: [...earlier.view, ...later.view], taken: [...earlier.taken, ...later.taken], ...(error !== undefined ? { error } : {}) }
 }
 
 const FLOW_ACTIONS = new Set(['view', 'effect', 'took'])
@@ -155,7 +165,8 @@ function finish(compiled: CompiledFlow, prior: CallSnapshot, next: AnyMachineSna
 
 /** An event that means nothing here (a stray or repeated callback): say the node again. */
 function unhandled(compiled: CompiledFlow, snapshot: CallSnapshot): StepResult {
-  const node = compiled.flow.nodes[snapshot.node]
+  // A stored snapshot may name anything; only the flow's own nodes count ("toString" is none).
+  const node = Object.hasOwn(compiled.flow.nodes, snapshot.node) ? compiled.flow.nodes[snapshot.node] : undefined
   const effects = node?.type === 'http' ? [httpEffect(compiled.flow, snapshot.node, snapshot.context, snapshot.seq)] : []
   const view = node ? entryFragment(compiled.flow, snapshot.node, snapshot.context) : []
   return { snapshot, view, effects, node: snapshot.node, status: effects.length > 0 ? 'effect' : 'waiting', taken: [], handled: false }
