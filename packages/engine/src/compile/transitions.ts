@@ -29,6 +29,8 @@ export interface TransitionSpec {
  * @example nodeTransitions(flow, 'welcome') // [{ from: 'welcome', handle: 'next', events: ['always'], to: 'office-hours' }]
  */
 export function nodeTransitions(flow: Flow, id: string): TransitionSpec[] {
+  // Own keys only: "toString" or "constructor" names no node, whatever Object.prototype has.
+  if (!Object.hasOwn(flow.nodes, id)) return []
   const node: FlowNode = flow.nodes[id]!
   const t = (handle: string, events: TransitionSpec['events'], to?: string): TransitionSpec => ({ from: id, handle, events, ...(to !== undefined ? { to } : {}) })
   switch (node.type) {

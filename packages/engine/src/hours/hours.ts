@@ -31,6 +31,8 @@ export interface HoursProblem {
   at: (string | number)[]
   code: 'BAD_TIMEZONE' | 'BAD_HOURS'
   message: string
+  /** 'key' when the key at `at` is wrong (a day key), not its value. */
+  prefer?: 'key'
 }
 
 export interface LocalParts {
@@ -179,14 +181,14 @@ function parseWindow(text: unknown): Window | string {
 function readSchedule(hours: unknown): { week: Window[][]; problems: HoursProblem[] } {
   const week: Window[][] = [[], [], [], [], [], [], []]
   const problems: HoursProblem[] = []
-  const bad = (at: (string | number)[], message: string) => problems.push({ at, code: 'BAD_HOURS', message })
+  const bad = (at: (string | number)[], message: string, prefer?: 'key') => problems.push({ at, code: 'BAD_HOURS', message, ...(prefer ? { prefer } : {}) })
   if (typeof hours !== 'object' || hours === null || Array.isArray(hours)) {
     bad(['hours'], 'hours must map days to windows')
     return { week, problems }
   }
   for (const [key, value] of Object.entries(hours)) {
     const days = dayKeyDays(key)
-    if (typeof days === 'string') bad(['hours', key], days)
+    if (typeof days === 'string') bad(['hours', key], days, 'key')
     const windows: Window[] = []
     if (Array.isArray(value)) {
       if (value.length === 0) bad(['hours', key], 'give at least one window')

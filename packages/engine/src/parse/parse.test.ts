@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { findPair, locate, nodeAt, parseSource } from './parse.ts'
+import { findPair, locate, locateInText, nodeAt, parseSource } from './parse.ts'
 import type { DocPath, SourceDocument } from './parse.ts'
 
 const parse = (text: string): SourceDocument => parseSource(text, 'flows/t.yaml').source
@@ -56,7 +56,12 @@ describe('parseSource', () => {
 
   it('reports a repeated key at the repetition as YAML_DUPLICATE_KEY', () => {
     const { problems } = parseSource('a: 1\nb: 2\na: 3\n', 'x.yaml')
-    expect(problems).toEqual([expect.objectContaining({ code: 'YAML_DUPLICATE_KEY', severity: 'error', line: 3, col: 1 })])
+    expect(problems).toEqual([expect.objectContaining({ code: 'YAML_DUPLICATE_KEY', severity: 'error', line: 3, col: 1, message: 'key "a" is given twice (first on line 1)' })])
+  })
+
+  it('finds repeated keys at any depth, in block and flow mappings, comparing values as YAML does', () => {
+    const { problems } = parseSource('a:\n  b: { c: 1, c: 2 }\n  d: 1\n  d: 2\n01: x\n1: y\n', 'x.yaml')
+    expect(problems.map((p) => `${p.line}:${p.col} ${p.code}`)).toEqual(['2:14 YAML_DUPLICATE_KEY', '4:3 YAML_DUPLICATE_KEY', '6:1 YAML_DUPLICATE_KEY'])
   })
 
   it('sees 1 and "1" as different keys (the validator checks menu keys itself)', () => {
@@ -68,6 +73,38 @@ describe('parseSource', () => {
     expect(problems).toEqual([expect.objectContaining({ code: 'YAML_SYNTAX', severity: 'error', line: 2, col: 1 })])
     // The first document is still there to point into.
     expect(at(source, ['a'])).toBe('1:4')
+  })
+
+  it('reports a second document in words, without yaml\'s API advice', () => {
+    const { problems } = parseSource('a: 1\n---\nb: 2\n', 'x.test.yaml')
+    expect(problems[0]!.message).toMatch(/^a test file holds one YAML document: remove the `---` line/)
+  })
+
+  it('reports an unclosed quote where it opens', () => {
+    const { problems } = parseSource('a: 1\nb: "two\nc: 3\n', 'x.yaml')
+    expect(problems).toEqual([expect.objectContaining({ code: 'YAML_SYNTAX', line: 2, col: 4, message: expect.stringContaining('never closed') })])
+  })
+
+  it('counts lines itself, so a problem inside a broken plain scalar stays on its line', () => {
+    const { problems } = parseSource('a\n#\nb: c\n  d:', 'x.yaml')
+    expect(problems.map((p) => `${p.line}:${p.col}`)).toContain('4:4')
+    const lines = 'a\n#\nb: c\n  d:'.split('\n')
+    for (const p of problems) expect(p.col).toBeLessThanOrEqual(lines[p.line - 1]!.length + 1)
+  })
+
+  it('reports aliases that name no anchor, or the value they are in', () => {
+    const { problems } = parseSource('a: *nothing\nb: &b [1, *b]\n', 'x.yaml')
+    expect(problems.map((p) => `${p.line}:${p.col} ${p.code}`)).toEqual(['1:4 YAML_SYNTAX', '2:11 YAML_SYNTAX'])
+    expect(problems[0]!.message).toContain('*nothing')
+  })
+
+  it('reports keys that are lists, mappings or aliases', () => {
+    const { problems } = parseSource('? [a]\n: 1\n? { b: c }\n: 2\nd: &d x\n*d : 3\n', 'x.yaml')
+    expect(problems.map((p) => `${p.line}:${p.col} ${p.message}`)).toEqual([
+      '1:3 a key must be text, not a list',
+      '3:3 a key must be text, not a mapping',
+      '6:1 a key must be text, not an alias (write the key itself)',
+    ])
   })
 
   it('reports very deep nesting as a problem instead of throwing', () => {
@@ -189,6 +226,16 @@ describe('locate', () => {
     expect(at(s, ['a'])).toBe('1:7')
   })
 
+  it('points at the key of a value that is empty', () => {
+    expect(locate(parse('a:\n  b:\n'), ['a', 'b'])).toEqual({ line: 2, col: 3 })
+    expect(at(parse('a:\n  b: ~\n'), ['a', 'b'])).toBe('2:6')
+    expect(at(parse('a: { b: }\n'), ['a', 'b'])).toBe('1:6')
+  })
+
+  it('points at the value a repeated key leaves in the data (the last)', () => {
+    expect(at(parse('m:\n  "1": b\n  1: bb\n'), ['m', '1'])).toBe('3:6')
+  })
+
   it('points inside a value that is on the line after its key', () => {
     expect(at(parse('a:\n  b:\n    c\n'), ['a', 'b'])).toBe('3:5')
   })
@@ -203,6 +250,22 @@ describe('locate', () => {
       expect(col).toBeGreaterThanOrEqual(1)
       expect(col).toBeLessThanOrEqual(lines[line - 1]!.length + 1)
     }), { numRuns: 300 })
+  })
+})
+
+describe('locateInText', () => {
+  const text = parse('a: "Hi {{ x }}"\nb: Hi {{ x }}\nc: "\\"Hi\\" {{ x }}"\nd: |\n  Hi {{ x }}\ne: Hi\n  {{ x }}\n')
+
+  it('points at a character of a quoted or plain one-line value', () => {
+    expect(locateInText(text, ['a'], 3)).toEqual({ line: 1, col: 8 })
+    expect(locateInText(text, ['b'], 3)).toEqual({ line: 2, col: 7 })
+  })
+
+  it('points at the start of a value whose text differs from how it is written', () => {
+    expect(locateInText(text, ['c'], 5)).toEqual(locate(text, ['c']))
+    expect(locateInText(text, ['d'], 3)).toEqual(locate(text, ['d']))
+    expect(locateInText(text, ['e'], 3)).toEqual(locate(text, ['e']))
+    expect(locateInText(text, ['nothing'], 3)).toEqual(locate(text, ['nothing']))
   })
 })
 
@@ -229,6 +292,11 @@ describe('findPair', () => {
     expect(findPair(doc.contents, '1')?.value).toMatchObject({ value: 'a' })
     expect(findPair(doc.contents, 1)?.value).toMatchObject({ value: 'a' })
     expect(findPair(doc.contents, 'nope')).toBeUndefined()
+  })
+
+  it('returns the last of repeated keys, whose value the data keeps', () => {
+    const doc = parse('1: a\n"1": b\n').doc
+    expect(findPair(doc.contents, '1')?.value).toMatchObject({ value: 'b' })
   })
 
   it('returns undefined for anything that is not a mapping', () => {

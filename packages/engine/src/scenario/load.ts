@@ -4,6 +4,7 @@ import { hasErrors } from '../errors.ts'
 import { parseSource } from '../parse/parse.ts'
 import type { SourceDocument } from '../parse/parse.ts'
 import { schemaProblems } from '../validate/schema-problems.ts'
+import { readData } from '../validate/validate.ts'
 import { ExpectSchema, ScenarioSchema, TestFileSchema } from './schema.ts'
 import type { TestFile } from './schema.ts'
 
@@ -34,7 +35,12 @@ export function loadTests(text: string, file: string): LoadedTests {
     problems.push({ code: 'NOT_A_MAPPING', message: 'a test file is a mapping with flow and tests', file, line: 1, col: 1, severity: 'error' })
     return done()
   }
-  const data: unknown = source.doc.toJS({ maxAliasCount: 100 })
+  const read = readData(source)
+  if ('problem' in read) {
+    problems.push(read.problem)
+    return done()
+  }
+  const { data } = read
   const parsed = TestFileSchema.safeParse(data)
   if (!parsed.success) {
     problems.push(...schemaProblems(source, parsed.error.issues, data, testKeysAt))

@@ -1,4 +1,4 @@
-import type { Flow, NodeOf, Prompt } from '../schema/flow.ts'
+import type { Flow, FlowNode, NodeOf, Prompt } from '../schema/flow.ts'
 import { readPath, renderTemplate } from '../template/template.ts'
 import type { Scope } from '../template/template.ts'
 import type { CallContext } from './context.ts'
@@ -8,13 +8,22 @@ import { pickEventPrompt, renderPrompt, voiceOf } from './prompts.ts'
 import type { GatherInstruction, Instruction, Speech } from './view.ts'
 
 /**
+ * The node with this id. Own keys only: "toString" or "constructor" names no node, whatever
+ * Object.prototype has. Throws for an id the flow does not have (the step then recovers).
+ */
+function nodeOf(flow: Flow, id: string): FlowNode {
+  if (!Object.hasOwn(flow.nodes, id)) throw new Error(`flow "${flow.flow}" has no node "${id}"`)
+  return flow.nodes[id]!
+}
+
+/**
  * What entering a node makes the caller hear and the call do. Pass-through nodes contribute
  * speech; resting nodes end with the instruction they wait on; final nodes end the call.
  *
  * @example entryFragment(flow, 'welcome', context) // [{ kind: 'say', text: 'Thanks for calling Acme.' }]
  */
 export function entryFragment(flow: Flow, id: string, context: CallContext): Instruction[] {
-  const node = flow.nodes[id]!
+  const node = nodeOf(flow, id)
   const scope = scopeOf(flow, context)
   const prompt = (p: Prompt | undefined): Speech[] => (p === undefined ? [] : renderPrompt(p, voiceOf(flow, node), scope))
   switch (node.type) {
@@ -52,7 +61,7 @@ export function entryFragment(flow: Flow, id: string, context: CallContext): Ins
  * @example retryFragment(flow, 'main-menu', 'noMatch', context) // [gather(['Sorry, …', 'Press 1 for sales …'])]
  */
 export function retryFragment(flow: Flow, id: string, event: 'noInput' | 'noMatch', context: CallContext): Instruction[] {
-  const node = flow.nodes[id] as NodeOf<'menu'> | NodeOf<'input'>
+  const node = nodeOf(flow, id) as NodeOf<'menu'> | NodeOf<'input'>
   const scope = scopeOf(flow, context)
   const voice = voiceOf(flow, node)
   const count = event === 'noInput' ? context.noInput : context.noMatch
@@ -93,7 +102,7 @@ function gather(flow: Flow, node: NodeOf<'menu'> | NodeOf<'input'>, prompts: Spe
  * @example httpEffect(flow, 'lookup', context, 3).url // 'https://crm.example.com/accounts/123456'
  */
 export function httpEffect(flow: Flow, id: string, context: CallContext, seq: number): HttpEffect {
-  const node = flow.nodes[id] as NodeOf<'http'>
+  const node = nodeOf(flow, id) as NodeOf<'http'>
   const scope = scopeOf(flow, context)
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(node.headers ?? {})) headers[name] = renderTemplate(value, scope)

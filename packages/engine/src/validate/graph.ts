@@ -11,6 +11,8 @@ export interface PathProblem {
   message: string
   path: (string | number)[]
   prefer?: 'key' | 'value'
+  /** For a problem inside a text value (a template error): the character it is at. */
+  offset?: number
   severity: 'error' | 'warning'
 }
 
@@ -35,6 +37,11 @@ export function graphProblems(flow: Flow): PathProblem[] {
   ]
 }
 
+/** Whether a node has this id. Own keys only: `toString` or `constructor` is no node of a flow. */
+export function hasNode(flow: Flow, id: string): boolean {
+  return Object.hasOwn(flow.nodes, id)
+}
+
 function edgePath(edge: Edge): (string | number)[] {
   return edge.from === '' ? edge.path : ['nodes', edge.from, ...edge.path]
 }
@@ -42,7 +49,7 @@ function edgePath(edge: Edge): (string | number)[] {
 function unknownTargets(flow: Flow, edges: Edge[]): PathProblem[] {
   const ids = Object.keys(flow.nodes)
   return edges
-    .filter((e) => !(e.to in flow.nodes))
+    .filter((e) => !hasNode(flow, e.to))
     .map((e) => ({
       code: 'UNKNOWN_TARGET',
       message: `${e.from === '' ? `"${e.handle}"` : `edge "${e.handle}" of "${e.from}"`} names no node "${e.to}"${suggest(e.to, ids)}`,
@@ -52,13 +59,15 @@ function unknownTargets(flow: Flow, edges: Edge[]): PathProblem[] {
 }
 
 function unreachable(flow: Flow, edges: Edge[]): PathProblem[] {
+  // With no start node, every node would be "unreachable"; the unknown start is the problem.
+  if (!hasNode(flow, flow.start)) return []
   const out = new Map<string, string[]>()
   for (const e of edges) if (e.from !== '') out.set(e.from, [...(out.get(e.from) ?? []), e.to])
   const seen = new Set<string>()
   const queue = [flow.start, ...(flow.onError !== undefined ? [flow.onError] : [])]
   while (queue.length > 0) {
     const id = queue.pop()!
-    if (seen.has(id) || !(id in flow.nodes)) continue
+    if (seen.has(id) || !hasNode(flow, id)) continue
     seen.add(id)
     queue.push(...(out.get(id) ?? []))
   }
@@ -131,7 +140,7 @@ function failureEdges(flow: Flow): PathProblem[] {
  * components over that subgraph; every such component is reported once, with its loop.
  */
 function inputFreeCycles(flow: Flow, edges: Edge[]): PathProblem[] {
-  const free = (id: string) => id in flow.nodes && !CALLER_INPUT_TYPES.has(flow.nodes[id]!.type)
+  const free = (id: string) => hasNode(flow, id) && !CALLER_INPUT_TYPES.has(flow.nodes[id]!.type)
   const out = new Map<string, Edge[]>()
   for (const e of edges) if (e.from !== '' && free(e.from) && free(e.to)) out.set(e.from, [...(out.get(e.from) ?? []), e])
   const index = new Map<string, number>()

@@ -79,17 +79,19 @@ export function referenceProblems(flow: Flow): PathProblem[] {
   for (const [id, node] of Object.entries(flow.nodes)) {
     const at = (path: Path): Path => ['nodes', id, ...path]
     for (const field of templateFields(node)) {
+      const what = `the template in ${fieldName(field.path)}`
       const result = checkTemplate(field.source)
       if (!result.ok) {
-        problems.push({ code: 'BAD_TEMPLATE', message: `template does not parse: ${result.message}`, path: at(field.path), severity: 'error' })
+        // The offset lets the problem point at the filter or tag that fails, not the string's start.
+        problems.push({ code: 'BAD_TEMPLATE', message: `${what} does not parse: ${result.message}`, path: at(field.path), ...(result.index !== undefined ? { offset: result.index } : {}), severity: 'error' })
         continue
       }
-      for (const segments of result.paths) checkPath(segments, at(field.path), 'template')
+      for (const segments of result.paths) checkPath(segments, at(field.path), what)
     }
     if (node.type === 'branch') {
       node.cases.forEach((c, i) => {
         for (const p of checkCondition(c.when)) problems.push({ code: p.code, message: p.message, path: at(['cases', i, 'when', ...p.at]), severity: 'error' })
-        for (const { path, at: where } of conditionPaths(c.when)) checkPath((splitPath(path) ?? [path]).map(String), at(['cases', i, 'when', ...where]), 'condition')
+        for (const { path, at: where } of conditionPaths(c.when)) checkPath((splitPath(path) ?? [path]).map(String), at(['cases', i, 'when', ...where]), `the condition in ${fieldName(['cases', i, 'when'])}`)
       })
     }
     if (node.type === 'input') {
@@ -102,10 +104,15 @@ export function referenceProblems(flow: Flow): PathProblem[] {
       }
     }
     if (node.type === 'hours') {
-      for (const p of checkHours(node)) problems.push({ code: p.code, message: p.message, path: at(p.at), severity: 'error' })
+      for (const p of checkHours(node)) problems.push({ code: p.code, message: p.message, path: at(p.at), ...(p.prefer ? { prefer: p.prefer } : {}), severity: 'error' })
     }
   }
   return problems
+}
+
+/** A field inside a node as people write it: `prompt`, `prompt[1].digits`, `headers.x-token`. */
+function fieldName(path: Path): string {
+  return `"${path.map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i > 0 ? '.' : ''}${segment}`)).join('')}"`
 }
 
 function regexError(source: string): string | undefined {

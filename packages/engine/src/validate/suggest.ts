@@ -1,19 +1,22 @@
 /**
  * ` (did you mean "prompt"?)` when a known word is close to the one given: at most two edits,
  * fewer than half its length (so one-letter ids never suggest each other), counting a swap of
- * neighbouring letters as one edit ("mneu" → "menu").
+ * neighbouring letters as one edit ("mneu" → "menu"); or a word of two or more letters that a
+ * known word starts with ("go" → "goto"), as people shorten names more than they misspell them.
  *
  * @example suggest('promt', ['prompt', 'reprompt']) // ' (did you mean "prompt"?)'
  */
 export function suggest(word: string, candidates: readonly string[]): string {
   let best: string | undefined
   let bestDistance = Infinity
+  const given = word.toLowerCase()
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase())
-    if (d < bestDistance) [best, bestDistance] = [c, d]
+    const known = c.toLowerCase()
+    const d = editDistance(given, known)
+    const close = (d <= 2 && d < word.length / 2) || (word.length >= 2 && known.startsWith(given))
+    if (close && d < bestDistance) [best, bestDistance] = [c, d]
   }
-  const close = bestDistance <= 2 && bestDistance < word.length / 2
-  return best !== undefined && close && best !== word ? ` (did you mean "${best}"?)` : ''
+  return best !== undefined && best !== word ? ` (did you mean "${best}"?)` : ''
 }
 
 /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
