@@ -39,3 +39,6 @@ export type { TestFile, Scenario, ScenarioStep, Expectation, HttpMock } from './
 export { heard } from './step/view.ts'
 export { generatePaths } from './scenario/generate.ts'
 export type { GeneratedPaths, GenerateOptions, UncoveredTransition } from './scenario/generate.ts'
+export { readStudioFlow, convertStudioFlow, studioFlowYaml, flowIdFrom } from './studio/index.ts'
+export type { StudioConversion, StudioWarning, StudioSource, StudioDefinition, StudioWidget, ConvertOptions, FlowYamlOptions, Layout } from './studio/index.ts'
+export { flowToMermaid, flowToDot } from './diagram/index.ts'

@@ -4,6 +4,8 @@ import { dialCommand } from './dial.ts'
 import { testCommand } from './test.ts'
 import { generateCommand } from './generate.ts'
 import { callCommand } from './call.ts'
+import { importCommand } from './import.ts'
+import { exportCommand } from './export.ts'
 import type { Output } from './validate.ts'
 
 const USAGE = `Usage: phonetree <command> [options]
@@ -23,6 +25,10 @@ Commands:
                       phonetree call --help for the answers and options)
   dial                place an outbound call through a running server:
                       --flow ID --to +1… [--var name=value …] [--server URL]
+  import studio FILE.json
+                      convert a Twilio Studio flow into <id>.yaml and <id>.layout.json
+                      (--out DIR, --id ID); prints what was not converted
+  export FILE         print a diagram of a flow: --format mermaid (default) or dot
   help                show this text
 `
 
@@ -47,6 +53,10 @@ export async function main(argv: readonly string[], io: Output = console_): Prom
         return await callCommand(rest, io)
       case 'dial':
         return await dialCommand(rest, io)
+      case 'import':
+        return await importCommand(rest, io)
+      case 'export':
+        return await exportCommand(rest, io)
       case undefined:
       case 'help':
       case '--help':
