@@ -1,4 +1,3 @@
-import { initialTransition, transition } from 'xstate'
 import type { AnyMachineSnapshot } from 'xstate'
 import { compileFlow } from '../compile/compile.ts'
 import type { CompiledFlow } from '../compile/compile.ts'
@@ -10,6 +9,7 @@ import type { CallEvent, Effect } from './events.ts'
 import { entryFragment, httpEffect } from './fragments.ts'
 import { DEFAULT_APOLOGY } from './view.ts'
 import type { View } from './view.ts'
+import { restoreAt, runInitial, runTransition } from './runtime.ts'
 
 /**
  * Everything a call needs to continue, as small JSON: store it keyed by the call and hand it
@@ -68,7 +68,7 @@ export function start(flow: Runnable, call: CallInfo, clock: Clock, vars: Record
   const input: MachineInput = { call, vars: { ...(compiled.flow.vars ?? {}), ...vars }, now: isoOf(clock) }
   const initial = (): CallSnapshot => ({ flow: compiled.flow.flow, version: compiled.version, node: compiled.flow.start, status: 'active', seq: 0, context: { call, vars: input.vars, input: {}, noInput: 0, noMatch: 0, errors: 0, now: input.now } })
   try {
-    const [next, actions] = initialTransition(compiled.machine, input)
+    const [next, actions] = runInitial(compiled.machine, input)
     return finish(compiled, initial(), next, flowActions(actions), true)
   } catch (error) {
     return recover(compiled, initial(), clock, error)
@@ -92,7 +92,7 @@ export function step(flow: Runnable, snapshot: CallSnapshot, event: CallEvent, c
     return { snapshot, view: [], effects: [], node: snapshot.node, status: 'ended', taken: [], handled: false }
   }
   try {
-    const [next, actions] = transition(compiled.machine, restore(compiled, snapshot, clock), event)
+    const [next, actions] = runTransition(compiled.machine, restoreAt(compiled.machine, snapshot.node, { ...snapshot.context, now: isoOf(clock) }), event)
     return finish(compiled, snapshot, next, flowActions(actions), false)
   } catch (error) {
     if (event.type === 'ERROR') throw error
@@ -145,9 +145,6 @@ function isoOf(clock: Clock): string {
   return date.toISOString()
 }
 
-function restore(compiled: CompiledFlow, snapshot: CallSnapshot, clock: Clock): AnyMachineSnapshot {
-  return compiled.machine.resolveState({ value: snapshot.node, context: { ...snapshot.context, now: isoOf(clock) } })
-}
 
 function finish(compiled: CompiledFlow, prior: CallSnapshot, next: AnyMachineSnapshot, actions: FlowAction[], starting: boolean): StepResult {
   const taken = actions.filter((a) => a.type === 'took').map((a) => a.params)

@@ -12,8 +12,10 @@ import type { CallRecord, CallStepRecord, CallStore, StoreOptions } from './type
  */
 export function createMemoryStore(options?: StoreOptions): CallStore {
   const { lockWaitMs } = lockOptions(options)
-  const calls = new Map<string, CallRecord>()
-  const steps = new Map<string, CallStepRecord[]>()
+  // Kept as JSON text: callers get their own copies by parsing, and nothing is copied twice.
+  const calls = new Map<string, string>()
+  const steps = new Map<string, string[]>()
+  const record = (sid: string): CallRecord | undefined => parsed<CallRecord>(calls.get(sid))
   const flows = new Map<string, { flow: string; source: string }>()
   const pending = new Map<string, { data: Record<string, unknown>; expiresAt: number }>()
   const mutex = new KeyedMutex()
@@ -21,20 +23,24 @@ export function createMemoryStore(options?: StoreOptions): CallStore {
   const access: CallAccess<() => void> = {
     acquire: (sid) => mutex.lock(sid, Date.now() + lockWaitMs),
     release: async (_sid, unlock) => unlock(),
-    read: async (sid) => copyOf(calls.get(sid)),
-    write: async (sid, _unlock, record, added) => {
-      if (record !== undefined) calls.set(sid, copy(record))
-      if (added.length > 0) steps.set(sid, [...(steps.get(sid) ?? []), ...copy(added)])
+    read: async (sid) => record(sid),
+    write: async (sid, _unlock, updated, added) => {
+      if (updated !== undefined) calls.set(sid, JSON.stringify(updated))
+      if (added.length > 0) {
+        const list = steps.get(sid) ?? []
+        for (const step of added) list.push(JSON.stringify(step))
+        steps.set(sid, list)
+      }
     },
   }
 
   return {
     kind: 'memory',
     withCall: (sid, fn) => runUpdate(access, sid, fn),
-    getCall: async (sid) => copyOf(calls.get(sid)),
+    getCall: async (sid) => record(sid),
     listCalls: async (query = {}) =>
-      [...calls.values()].filter((r) => matchesQuery(r, query)).sort(newestFirst).slice(0, listLimit(query)).map((r) => copy(summarize(r))),
-    getSteps: async (sid) => copy(steps.get(sid) ?? []),
+      [...calls.values()].map((json) => JSON.parse(json) as CallRecord).filter((r) => matchesQuery(r, query)).sort(newestFirst).slice(0, listLimit(query)).map(summarize),
+    getSteps: async (sid) => (steps.get(sid) ?? []).map((json) => JSON.parse(json) as CallStepRecord),
     putFlowVersion: async (flow, version, source) => {
       flows.set(version, { flow, source })
     },
@@ -52,10 +58,10 @@ export function createMemoryStore(options?: StoreOptions): CallStore {
     },
     purge: async (before) => {
       let purged = 0
-      for (const record of calls.values()) {
-        if (record.updatedAt < before) {
-          calls.delete(record.sid)
-          steps.delete(record.sid)
+      for (const sid of [...calls.keys()]) {
+        if (record(sid)!.updatedAt < before) {
+          calls.delete(sid)
+          steps.delete(sid)
           purged++
         }
       }
@@ -68,4 +74,8 @@ export function createMemoryStore(options?: StoreOptions): CallStore {
 
 function copyOf<T>(value: T | undefined): T | undefined {
   return value === undefined ? undefined : copy(value)
+}
+
+function parsed<T>(json: string | undefined): T | undefined {
+  return json === undefined ? undefined : (JSON.parse(json) as T)
 }
