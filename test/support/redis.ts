@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { accessSync, constants } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createConnection, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { delimiter, join } from 'node:path'
+import { join } from 'node:path'
+import { ensureDebianProgram } from './debian.ts'
 
 export interface RedisServer {
   /** `redis://127.0.0.1:<port>`; stays the same across `restart()`. */
@@ -15,7 +15,6 @@ export interface RedisServer {
   restart(): Promise<void>
 }
 
-const INSTALL_HINT = 'install Redis with `sudo apt-get install -y redis-server`'
 
 /**
  * Starts a throwaway `redis-server` on a free loopback port, without persistence, and waits
@@ -51,20 +50,8 @@ export async function startRedis(): Promise<RedisServer> {
  *
  * @example await ensureRedisServer() // '/usr/bin/redis-server'
  */
-export async function ensureRedisServer(): Promise<string> {
-  const found = onPath('redis-server')
-  if (found !== undefined) return found
-  if (process.getuid?.() !== 0) throw new Error(`redis-server is not on PATH: ${INSTALL_HINT}`)
-  // Another apt (e.g. a machine setup script) may hold the lock: wait for it rather than fail.
-  const apt = (...args: string[]) => run('apt-get', ['-o', 'DPkg::Lock::Timeout=600', ...args])
-  if (!(await apt('install', '-y', 'redis-server'))) {
-    // A fresh machine may have no package lists yet.
-    await apt('update')
-    await apt('install', '-y', 'redis-server')
-  }
-  const installed = onPath('redis-server') ?? onPath('redis-server', '/usr/bin:/usr/sbin')
-  if (installed === undefined) throw new Error(`Installing redis-server with apt-get failed: ${INSTALL_HINT}`)
-  return installed
+export function ensureRedisServer(): Promise<string> {
+  return ensureDebianProgram('redis-server', 'redis-server', 'Redis')
 }
 
 async function launch(bin: string, port: number): Promise<{ child: ChildProcess; dir: string }> {
@@ -132,24 +119,4 @@ function freePort(): Promise<number> {
   })
 }
 
-function onPath(command: string, path = process.env.PATH ?? ''): string | undefined {
-  for (const dir of path.split(delimiter)) {
-    if (dir === '') continue
-    const candidate = join(dir, command)
-    try {
-      accessSync(candidate, constants.X_OK)
-      return candidate
-    } catch {
-      // not in this folder
-    }
-  }
-  return undefined
-}
 
-function run(command: string, args: string[]): Promise<boolean> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
-    child.once('error', () => resolve(false))
-    child.once('exit', (code) => resolve(code === 0))
-  })
-}

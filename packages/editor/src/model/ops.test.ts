@@ -97,5 +97,7 @@ describe('editing operations', () => {
     expect(changes(SUPPORT, edited)).toEqual({ removed: ['    timeout: 20'], added: ['    timeout: 30'] })
     expect(changes(SUPPORT, setField(SUPPORT, 'account', ['reprompt'], undefined)).removed).toEqual(['    reprompt: Enter your account number, six to ten digits, then press pound.'])
     expect(flowOf(setStart(SUPPORT, 'main-menu')).start).toBe('main-menu')
+    const numbers = setField(SUPPORT, 'priority', ['number'], ['+15551230001', '+15551230002', '+15551230003'])
+    expect(changes(SUPPORT, numbers).added).toEqual(['    number: [ "+15551230001", "+15551230002", "+15551230003" ]'])
   })
 })

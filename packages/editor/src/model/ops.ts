@@ -1,4 +1,4 @@
-import { isMap, isScalar, Scalar } from 'yaml'
+import { isCollection, isMap, isScalar, Scalar } from 'yaml'
 import type { Document, Pair, YAMLMap } from 'yaml'
 import { edgesOf, NODE_ID } from '@phonetree/engine'
 import type { Flow, FlowNode, NodeType } from '@phonetree/engine'
@@ -162,8 +162,12 @@ export function pasteNodes(text: string, flow: Flow | undefined, copied: Record<
  */
 export function setField(text: string, id: string, path: Path, value: unknown): string {
   return applyEdit(text, (doc) => {
-    if (value === undefined) doc.deleteIn(['nodes', id, ...path])
-    else doc.setIn(['nodes', id, ...path], doc.createNode(value))
+    if (value === undefined) return void doc.deleteIn(['nodes', id, ...path])
+    // A list or mapping written inline (`number: [a, b]`) stays inline when it is replaced.
+    const old = doc.getIn(['nodes', id, ...path], true)
+    const node = doc.createNode(value)
+    if (isCollection(node) && isCollection(old) && old.flow === true) node.flow = true
+    doc.setIn(['nodes', id, ...path], node)
   })
 }
 

@@ -44,7 +44,7 @@ export interface EditorState {
   /** Replaces the text (an edit, the YAML panel, undo); re-validates. */
   setText(text: string): void
   setLayout(layout: Layout): void
-  /** Moves nodes on the canvas (not an undo step of its own while dragging). */
+  /** Moves nodes on the canvas: one undo step per call (call it when a drag ends). */
   moveNodes(positions: Record<string, { x: number; y: number }>): void
   select(ids: string[]): void
   setHighlight(highlight: Highlight): void
