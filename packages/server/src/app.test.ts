@@ -390,3 +390,33 @@ describe('the editor\'s flow API', () => {
     server.close()
   })
 })
+
+describe('the API without a token', () => {
+  const placed: unknown[] = []
+  const dialer = { place: async (r: unknown) => (placed.push(r), { sid: 'CAx' }) }
+
+  it('is refused in production, behind a reverse proxy, and under another host name', async () => {
+    const production = await testServer({ store: createMemoryStore(), env: { NODE_ENV: 'production' } })
+    expect((await production.app.request('http://127.0.0.1:3000/api/flows')).status).toBe(403)
+    const server = await testServer({ store: createMemoryStore(), dialer })
+    expect((await server.app.request('http://127.0.0.1:3000/api/flows')).status).toBe(200)
+    expect((await server.app.request('http://127.0.0.1:3000/api/flows', { headers: { 'x-forwarded-for': '203.0.113.9' } })).status).toBe(403)
+    expect((await server.app.request('http://attacker.example:3000/api/calls', { headers: { host: 'attacker.example:3000' } })).status).toBe(403)
+    production.close()
+    server.close()
+  })
+
+  it('takes writes as JSON only (no cross-site form can place a call) and bounds their size', async () => {
+    const server = await testServer({ store: createMemoryStore(), dialer })
+    const form = await server.app.request('http://127.0.0.1:3000/api/calls', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"flow":"verify","to":"+15551230000"}' })
+    expect(form.status).toBe(415)
+    const huge = JSON.stringify({ flow: 'verify', to: '+15551230000', vars: { pad: 'x'.repeat(2_000_000) } })
+    expect((await server.app.request('http://127.0.0.1:3000/api/calls', { method: 'POST', headers: { 'content-type': 'application/json' }, body: huge })).status).toBe(413)
+    expect(placed).toEqual([])
+    server.close()
+  })
+
+  it('refuses a size setting that is not a number instead of reading it as no limit', () => {
+    expect(() => readConfig({ PHONETREE_MAX_BODY: '64k' })).toThrow(/PHONETREE_MAX_BODY/)
+  })
+})

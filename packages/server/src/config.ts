@@ -38,13 +38,18 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}"`)
   const publicUrl = optional(env.PUBLIC_URL)?.replace(/\/+$/, '')
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new Error(`PUBLIC_URL must be an http(s) URL, not "${publicUrl}"`)
+  const positive = (name: string, fallback: number) => {
+    const value = env[name] === undefined || env[name] === '' ? fallback : Number(env[name])
+    if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number, not "${env[name]}"`)
+    return value
+  }
   const config: Config = {
     port,
     host: optional(env.HOST) ?? '127.0.0.1',
     flowsDir: optional(env.FLOWS_DIR) ?? 'flows',
     production: env.NODE_ENV === 'production',
-    maxBodyBytes: Number(env.PHONETREE_MAX_BODY ?? 64 * 1024),
-    retentionDays: Number(env.PHONETREE_RETENTION_DAYS ?? 14),
+    maxBodyBytes: positive('PHONETREE_MAX_BODY', 64 * 1024),
+    retentionDays: positive('PHONETREE_RETENTION_DAYS', 14),
     httpAllow: list(env.PHONETREE_HTTP_ALLOW),
     dialAllow: list(env.PHONETREE_DIAL_ALLOW),
   }

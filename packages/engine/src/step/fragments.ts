@@ -32,15 +32,20 @@ export function entryFragment(flow: Flow, id: string, context: CallContext): Ins
     case 'menu':
     case 'input':
       return [gather(flow, node, prompt(node.prompt))]
-    case 'dial':
+    case 'dial': {
+      const numbers = (Array.isArray(node.number) ? node.number : [node.number]).map((n) => renderTemplate(n, scope).trim()).filter((n) => n !== '')
+      // A number from data that turned out empty must not become <Dial/> with nobody to ring:
+      // failing here sends the call through the flow's onError instead.
+      if (numbers.length === 0) throw new Error(`dial node "${id}" has no number to dial: ${JSON.stringify(node.number)} rendered empty`)
       return [...prompt(node.prompt), {
         kind: 'dial',
-        numbers: (Array.isArray(node.number) ? node.number : [node.number]).map((n) => renderTemplate(n, scope).trim()).filter((n) => n !== ''),
+        numbers,
         ...(node.callerId !== undefined ? { callerId: renderTemplate(node.callerId, scope).trim() } : {}),
         timeout: node.timeout,
         ...(node.timeLimit !== undefined ? { timeLimit: node.timeLimit } : {}),
         record: node.record,
       }]
+    }
     case 'record':
       return [...prompt(node.prompt), { kind: 'record', maxLength: node.maxLength, timeout: node.timeout, finishOnKey: node.finishOnKey, playBeep: node.playBeep, transcribe: node.transcribe }]
     case 'enqueue':

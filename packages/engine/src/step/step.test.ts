@@ -346,3 +346,20 @@ describe('snapshots', () => {
     expect(flow()).toBe(flow())
   })
 })
+
+describe('data that cannot be acted on', () => {
+  it('a dial number that renders empty goes through onError instead of dialling nobody', () => {
+    const call = new TestCall(flowFrom(`
+      flow: test
+      start: connect
+      onError: sorry
+      nodes:
+        connect: { type: dial, prompt: Connecting., number: "{{ vars.agent.phone }}", next: bye }
+        bye: { type: hangup }
+        sorry: { type: hangup, prompt: Sorry. }
+    `))
+    expect(call.last.node).toBe('sorry')
+    expect(call.last.error).toMatch(/no number to dial/)
+    expect(call.last.view.some((i) => i.kind === 'dial')).toBe(false)
+  })
+})

@@ -147,6 +147,9 @@ function isoOf(clock: Clock): string {
 
 
 function finish(compiled: CompiledFlow, prior: CallSnapshot, next: AnyMachineSnapshot, actions: FlowAction[], starting: boolean): StepResult {
+  // XState catches what an action throws and parks the machine in an error state; that is a
+  // failure of this step, to be recovered from like any other.
+  if (next.status === 'error') throw next.error instanceof Error ? next.error : new Error(String(next.error))
   const taken = actions.filter((a) => a.type === 'took').map((a) => a.params)
   const node = String(next.value)
   const context = next.context as CallContext

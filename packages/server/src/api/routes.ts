@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
 import { join } from 'node:path'
 import { Hono } from 'hono'
 import type { Context, Next } from 'hono'
@@ -33,6 +34,8 @@ export function apiRoutes(deps: AppDeps): Hono {
   // Saves what the editor shows. `etag` names the version it opened; a flow changed on disk
   // since then is not overwritten (409 with what is there now), so nobody's work is lost.
   api.put('/flows/:id', bodyLimit({ maxSize: MAX_FLOW_BYTES, onError: (c) => c.json({ error: 'flow too large' }, 413) }), async (c) => {
+    const notJson = requireJson(c)
+    if (notJson !== undefined) return notJson
     const id = c.req.param('id')
     if (!FLOW_ID.test(id)) return c.json({ error: `"${id}" is not a flow id` }, 400)
     const body = await c.req.json().catch(() => undefined) as { source?: unknown; layout?: unknown; etag?: unknown } | undefined
@@ -70,7 +73,9 @@ export function apiRoutes(deps: AppDeps): Hono {
     const { answers: _answers, ...call } = record
     return c.json({ call, steps: await deps.store.getSteps(record.sid) })
   })
-  api.post('/calls', async (c) => {
+  api.post('/calls', bodyLimit({ maxSize: deps.config.maxBodyBytes, onError: (c) => c.json({ error: 'request too large' }, 413) }), async (c) => {
+    const notJson = requireJson(c)
+    if (notJson !== undefined) return notJson
     if (deps.dialer === undefined) return c.json({ error: 'outbound calls are not configured' }, 503)
     const body = await c.req.json().catch(() => undefined) as { flow?: unknown; to?: unknown; vars?: unknown } | undefined
     if (body === undefined || typeof body.flow !== 'string' || typeof body.to !== 'string') return c.json({ error: 'send JSON { "flow": "...", "to": "+1...", "vars": { } }' }, 400)
@@ -90,9 +95,40 @@ export function apiRoutes(deps: AppDeps): Hono {
 async function guard(deps: AppDeps, c: Context, next: Next) {
   const token = deps.config.apiToken
   if (token !== undefined) {
-    if (c.req.header('authorization') !== `Bearer ${token}`) return c.json({ error: 'send Authorization: Bearer <PHONETREE_API_TOKEN>' }, 401)
-  } else if (!LOOPBACK.has(deps.config.host)) {
-    return c.json({ error: 'the API needs PHONETREE_API_TOKEN when the server listens beyond loopback' }, 403)
+    if (!sameSecret(c.req.header('authorization') ?? '', `Bearer ${token}`)) return c.json({ error: 'send Authorization: Bearer <PHONETREE_API_TOKEN>' }, 401)
+    return next()
   }
+  // Without a token the API is for a browser on this machine only: not in production, not
+  // beyond loopback, not through a reverse proxy (which would make every visitor "local"),
+  // and not under another host name (a DNS-rebinding page would send its own Host).
+  const refusal = deps.config.production
+    ? 'in production the API needs PHONETREE_API_TOKEN'
+    : !LOOPBACK.has(deps.config.host)
+      ? 'the API needs PHONETREE_API_TOKEN when the server listens beyond loopback'
+      : PROXY_HEADERS.some((h) => c.req.header(h) !== undefined)
+        ? 'the API needs PHONETREE_API_TOKEN behind a reverse proxy'
+        : !LOOPBACK.has(requestHost(c))
+          ? 'the API answers only requests to localhost without PHONETREE_API_TOKEN'
+          : undefined
+  if (refusal !== undefined) return c.json({ error: refusal }, 403)
   return next()
+}
+
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip']
+
+function requestHost(c: Context): string {
+  const header = c.req.header('host')
+  const host = header !== undefined ? new URL(`http://${header}`).hostname : new URL(c.req.url).hostname
+  return host.replace(/^\[|\]$/g, '')
+}
+
+/** Compares secrets in constant time (over their hashes, so lengths do not leak either). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest()
+  return timingSafeEqual(digest(given), digest(expected))
+}
+
+/** Writes take JSON only, so a cross-site HTML form (text/plain, urlencoded) cannot make one. */
+function requireJson(c: Context): Response | undefined {
+  return /^application\/json\b/i.test(c.req.header('content-type') ?? '') ? undefined : c.json({ error: 'send Content-Type: application/json' }, 415)
 }
