@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Redis } from 'ioredis'
+import Database from 'libsql'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { startRedis } from '../../../../test/support/redis.ts'
 import type { RedisServer } from '../../../../test/support/redis.ts'
@@ -16,8 +18,17 @@ import type { CallRecord, CallStepRecord, CallStore, StoreOptions } from './type
 interface Backend {
   /** Separate instances see the same data, like two processes on one SQLite file or Redis. */
   shared: boolean
-  /** Fresh, empty data for one test; the returned function opens store instances on it. */
-  fresh(): Promise<(options?: StoreOptions) => CallStore>
+  /** Fresh, empty data for one test: opens store instances on it, and reaches past them. */
+  fresh(): Promise<Data>
+}
+
+interface Data {
+  open(options?: StoreOptions): CallStore
+  /**
+   * Deletes a call's lock row/key behind the stores' backs, as if its holder had stalled past
+   * its lease and the lock had expired (shared stores only).
+   */
+  dropLock?(sid: string): Promise<void>
 }
 
 function record(sid: string, changes: Partial<CallRecord> = {}): CallRecord {
@@ -86,17 +97,17 @@ async function hold(store: CallStore, sid: string, written?: CallRecord): Promis
 /** The same contract, run against every store. */
 function describeStore(name: string, backend: Backend): void {
   describe(`${name} store`, () => {
-    let openStore: (options?: StoreOptions) => CallStore
+    let data: Data
     let opened: CallStore[] = []
     let store: CallStore
     const open = (options?: StoreOptions): CallStore => {
-      const instance = openStore(options)
+      const instance = data.open(options)
       opened.push(instance)
       return instance
     }
 
     beforeEach(async () => {
-      openStore = await backend.fresh()
+      data = await backend.fresh()
       store = open()
     })
     afterEach(async () => {
@@ -249,21 +260,40 @@ function describeStore(name: string, backend: Backend): void {
     })
 
     if (backend.shared) {
-      it('takes over a lock left by a crashed holder once lockTtlMs has passed', async () => {
-        const crashed = open({ lockTtlMs: 200 })
+      it('keeps the lock of a holder that runs past its lease, by renewing it', async () => {
+        const holder = await hold(open({ lockTtlMs: 300 }), 'CA1', record('CA1', { outcome: 'holder' }))
+        // Over three leases: without renewal the lock would have expired twice over.
+        await sleep(1000)
+        const intruder = open({ lockWaitMs: 400 }).withCall('CA1', async () => ({ result: 'intruder', record: record('CA1', { outcome: 'intruder' }) }))
+        await expect(intruder).rejects.toThrow(LockTimeoutError)
+        holder.release()
+        expect(await holder.done).toBe('holder')
+        expect((await store.getCall('CA1'))?.outcome).toBe('holder')
+      })
+
+      it('takes over a lock left by a dead holder within about one lease', async () => {
+        const crashed = open({ lockTtlMs: 300 })
         const zombie = await hold(crashed, 'CA1')
+        // Closing stops its renewals, as a kill -9 would; the lock is left behind unreleased.
+        await crashed.close()
         const survivor = open({ lockWaitMs: 5000 })
         expect(await increment(survivor, 'CA1')).toBe(1)
         expect((await store.getCall('CA1'))?.snapshot.seq).toBe(1)
         zombie.release()
-        await zombie.done
+        // Its store is closed: whatever it tries now fails, and writes nothing.
+        await zombie.done.catch(() => undefined)
+        expect((await store.getCall('CA1'))?.snapshot.seq).toBe(1)
       })
 
-      it('stops a holder that outlived its lock from writing over, or unlocking, its successor', async () => {
-        const slow = open({ lockTtlMs: 200 })
+      it('stops a holder that lost its lock from writing over, or unlocking, its successor', async () => {
+        const slow = open({ lockTtlMs: 300 })
         const zombie = await hold(slow, 'CA1', record('CA1', { outcome: 'zombie' }))
+        // As if the holder had stalled past its lease: the lock is gone and taken over.
+        await data.dropLock!('CA1')
         const successor = open({ lockWaitMs: 5000 })
         const probeWhileHeld = await successor.withCall('CA1', async () => {
+          // Long enough for the zombie's renewal to find the lock taken.
+          await sleep(300)
           zombie.release()
           await expect(zombie.done).rejects.toThrow(LostLockError)
           // Had the zombie's release deleted our lock, this probe would get in.
@@ -325,7 +355,7 @@ function describeStore(name: string, backend: Backend): void {
 
 describeStore('memory', {
   shared: false,
-  fresh: async () => (options) => createMemoryStore(options),
+  fresh: async () => ({ open: (options) => createMemoryStore(options) }),
 })
 
 describe('sqlite', () => {
@@ -343,7 +373,17 @@ describe('sqlite', () => {
     shared: true,
     fresh: async () => {
       const path = await freshPath()
-      return (options) => createSqliteStore(path, options)
+      return {
+        open: (options) => createSqliteStore(path, options),
+        dropLock: async (sid) => {
+          const db = new Database(path)
+          try {
+            db.prepare('DELETE FROM locks WHERE sid = ?').run(sid)
+          } finally {
+            db.close()
+          }
+        },
+      }
     },
   })
 
@@ -385,7 +425,17 @@ describe('redis', () => {
     shared: true,
     fresh: async () => {
       const prefix = `test:${randomUUID()}:`
-      return (options) => createRedisStore(server.url, { ...options, prefix })
+      return {
+        open: (options) => createRedisStore(server.url, { ...options, prefix }),
+        dropLock: async (sid) => {
+          const client = new Redis(server.url)
+          try {
+            await client.del(`${prefix}lock:${sid}`)
+          } finally {
+            client.disconnect()
+          }
+        },
+      }
     },
   })
 

@@ -1,15 +1,32 @@
 import { randomUUID } from 'node:crypto'
 import type { StoreOptions } from './types.ts'
 
-/** Above Twilio's 15 s webhook timeout, so a slow but live holder keeps its lock. */
-export const DEFAULT_LOCK_TTL_MS = 20_000
+/**
+ * The lease on a call's shared lock. Short, because it is all a dead holder (kill -9, a Redis
+ * that stopped between acquire and release, a lock command applied late by a frozen Redis)
+ * can cost the call: well inside Twilio's 15 s, so a re-sent webhook is still served. A live
+ * holder keeps its lock however long it runs, by renewing the lease (`renewEveryMs`).
+ */
+export const DEFAULT_LOCK_TTL_MS = 4000
+/** How often a live holder renews its lease, at most: several renewals fit in one lease. */
+export const LOCK_RENEW_MS = 1000
 /** Below Twilio's 15 s timeout, so a stuck call fails while Twilio still listens. */
 export const DEFAULT_LOCK_WAIT_MS = 14_000
 
 /**
+ * How often a holder renews a lease of `ttlMs`: every second, or a third of a shorter lease,
+ * so two renewals may fail (or arrive late) before the lease runs out.
+ *
+ * @example renewEveryMs(4000) // 1000
+ */
+export function renewEveryMs(ttlMs: number): number {
+  return Math.max(1, Math.min(LOCK_RENEW_MS, Math.floor(ttlMs / 3)))
+}
+
+/**
  * Store options with the defaults filled in.
  *
- * @example lockOptions({ lockWaitMs: 500 }) // { lockTtlMs: 20000, lockWaitMs: 500 }
+ * @example lockOptions({ lockWaitMs: 500 }) // { lockTtlMs: 4000, lockWaitMs: 500 }
  */
 export function lockOptions(options: StoreOptions = {}): Required<StoreOptions> {
   return { lockTtlMs: options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS, lockWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS }
@@ -23,11 +40,14 @@ export class LockTimeoutError extends Error {
   }
 }
 
-/** The holder ran past `lockTtlMs`, someone else took the call over, so this update was dropped. */
+/**
+ * The holder's lease ran out (it could not renew it within `lockTtlMs`, e.g. the store was
+ * unreachable or the process stalled) and the lock was lost, so this update was dropped.
+ */
 export class LostLockError extends Error {
   override readonly name = 'LostLockError'
   constructor(readonly sid: string) {
-    super(`Lost the lock on call ${sid}: it was held past lockTtlMs and taken over, so nothing was written`)
+    super(`Lost the lock on call ${sid}: its lease (lockTtlMs) ran out before it was renewed, so nothing was written`)
   }
 }
 
@@ -105,12 +125,21 @@ export function sleep(ms: number): Promise<void> {
 export interface Lease {
   token: string
   unlockLocal: () => void
+  /**
+   * Set once a renewal found the lock no longer ours (expired and gone, or taken over): the
+   * store's write must then fail with LostLockError rather than write.
+   */
+  lost: boolean
+  /** Stops renewing the lease; called once, on release. */
+  stopRenewing: () => void
 }
 
-/** How a shared store takes and gives back its cross-process lock row/key. */
+/** How a shared store takes, renews and gives back its cross-process lock row/key. */
 export interface RemoteLock {
   /** One atomic attempt: take the lock for `sid` as `token`, or take it over if expired. */
   tryAcquire(sid: string, token: string, ttlMs: number): boolean | Promise<boolean>
+  /** Sets the lock to expire `ttlMs` from now, only if `token` still owns it; false if it does not. */
+  extend(sid: string, token: string, ttlMs: number): boolean | Promise<boolean>
   /** Gives the lock back only if `token` still owns it. */
   release(sid: string, token: string): void | Promise<void>
 }
@@ -118,17 +147,53 @@ export interface RemoteLock {
 export interface SharedLock {
   acquire(sid: string): Promise<Lease>
   release(sid: string, lease: Lease): Promise<void>
+  /** Stops every renewal (the store is closing); the leases then run out on their own. */
+  close(): void
 }
 
 /**
  * A two-level lock for stores shared between processes: an in-process mutex first, so webhooks
  * of one process queue in memory instead of polling the store against each other, then the
- * store's own lock, polled until `lockWaitMs`.
+ * store's own lock, polled until `lockWaitMs`. The store lock is a short lease (`lockTtlMs`)
+ * renewed every `renewEveryMs` while held, so a live holder keeps it for as long as it runs and
+ * a dead one frees it within one lease.
  *
  * @example const lock = sharedLock(remote, options); const lease = await lock.acquire('CA1'); await lock.release('CA1', lease)
  */
 export function sharedLock(remote: RemoteLock, options: Required<StoreOptions>): SharedLock {
   const local = new KeyedMutex()
+  const held = new Set<Lease>()
+  const every = renewEveryMs(options.lockTtlMs)
+
+  const renew = (sid: string, lease: Lease): void => {
+    let busy = false
+    const timer = setInterval(() => {
+      // One renewal at a time: against a hung store, piling up more would not help.
+      if (busy) return
+      busy = true
+      Promise.resolve()
+        .then(() => remote.extend(sid, lease.token, options.lockTtlMs))
+        .then((ours) => {
+          if (ours) return
+          lease.lost = true
+          lease.stopRenewing()
+        })
+        // A store error says nothing about the lock: try again on the next tick, and if the
+        // store stays away past the lease, the write finds the lock gone.
+        .catch(() => undefined)
+        .finally(() => {
+          busy = false
+        })
+    }, every)
+    // A renewal must never keep a finished process alive.
+    timer.unref()
+    lease.stopRenewing = () => {
+      clearInterval(timer)
+      held.delete(lease)
+    }
+    held.add(lease)
+  }
+
   return {
     async acquire(sid: string): Promise<Lease> {
       const deadline = Date.now() + options.lockWaitMs
@@ -137,17 +202,30 @@ export function sharedLock(remote: RemoteLock, options: Required<StoreOptions>):
       try {
         await pollUntil(() => remote.tryAcquire(sid, token, options.lockTtlMs), deadline, () => new LockTimeoutError(sid, options.lockWaitMs))
       } catch (error) {
+        // A store error (e.g. a Redis command timeout) may hide an attempt the store still
+        // applies later, leaving a lock nobody renews or releases: give it back, best effort.
+        if (!(error instanceof LockTimeoutError)) {
+          Promise.resolve()
+            .then(() => remote.release(sid, token))
+            .catch(() => undefined)
+        }
         unlockLocal()
         throw error
       }
-      return { token, unlockLocal }
+      const lease: Lease = { token, unlockLocal, lost: false, stopRenewing: () => undefined }
+      renew(sid, lease)
+      return lease
     },
     async release(sid: string, lease: Lease): Promise<void> {
+      lease.stopRenewing()
       try {
         await remote.release(sid, lease.token)
       } finally {
         lease.unlockLocal()
       }
+    },
+    close(): void {
+      for (const lease of [...held]) lease.stopRenewing()
     },
   }
 }

@@ -81,7 +81,7 @@ export async function runUpdate<T, L>(access: CallAccess<L>, sid: string, fn: (r
     return update.result
   } finally {
     // A failed release (store just went down) must not replace fn's outcome: the update is
-    // already written or already failed, and the lock expires after lockTtlMs anyway.
+    // already written or already failed, and the lease runs out within lockTtlMs anyway.
     await access.release(sid, lease).catch(() => undefined)
   }
 }

@@ -23,9 +23,14 @@ const RELEASE = `
   if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
   return 0`
 
+/** Renews the lease only if we still own the lock: after expiry it may be someone else's. */
+const EXTEND = `
+  if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+  return 0`
+
 /**
  * Writes record, index entries and steps in one atomic step, but only while our token still
- * holds the lock, so a holder that outlived lockTtlMs cannot overwrite its successor's update.
+ * holds the lock, so a holder whose lease ran out cannot overwrite its successor's update.
  * KEYS: lock, call, steps, calls, updated[, flow calls]. ARGV: token, sid, record ('' = keep),
  * createdAt, updatedAt, steps….
  */
@@ -71,9 +76,11 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
   const { run } = connection
 
   const release = script(RELEASE)
+  const extend = script(EXTEND)
   const write = script(WRITE)
   const lock = sharedLock({
     tryAcquire: async (sid, token, ttlMs) => (await run(() => client.set(keys.lock(sid), token, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX'))) === 'OK',
+    extend: async (sid, token, ttlMs) => (await run(() => extend(client, [keys.lock(sid)], [token, Math.max(1, Math.ceil(ttlMs))]))) === 1,
     release: async (sid, token) => {
       await run(() => release(client, [keys.lock(sid)], [token]))
     },
@@ -85,6 +92,7 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
     release: (sid, lease) => lock.release(sid, lease),
     read: getCall,
     write: async (sid, lease, record, steps) => {
+      if (lease.lost) throw new LostLockError(sid)
       const touched = [keys.lock(sid), keys.call(sid), keys.steps(sid), keys.calls, keys.updated]
       if (record !== undefined) touched.push(keys.flowCalls(record.flow))
       const args = [lease.token, sid, record === undefined ? '' : JSON.stringify(record), record?.createdAt ?? 0, record?.updatedAt ?? 0, ...steps.map((s) => JSON.stringify(s))]
@@ -148,6 +156,7 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
       await run(() => client.ping())
     },
     close: async () => {
+      lock.close()
       connection.close()
       await client.quit().catch(() => client.disconnect())
     },

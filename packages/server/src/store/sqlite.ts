@@ -70,6 +70,8 @@ export function createSqliteStore(path: string, options?: StoreOptions): CallSto
       const now = Date.now()
       return sql.takeLock.run(sid, token, now + ttlMs, now).changes === 1
     },
+    // Owner-checked, so a holder whose lease ran out and was taken over cannot extend it back.
+    extend: (sid, token, ttlMs) => sql.extendLock.run(Date.now() + ttlMs, sid, token).changes === 1,
     release: (sid, token) => {
       sql.releaseLock.run(sid, token)
     },
@@ -95,6 +97,7 @@ export function createSqliteStore(path: string, options?: StoreOptions): CallSto
     release: (sid, lease) => lock.release(sid, lease),
     read: async (sid) => parse<CallRecord>(row<{ record: string }>(sql.getCall.get(sid))?.record),
     write: async (sid, lease, record, steps) => {
+      if (lease.lost) throw new LostLockError(sid)
       writeCall.immediate(sid, lease.token, record, steps)
     },
   }
@@ -132,6 +135,7 @@ export function createSqliteStore(path: string, options?: StoreOptions): CallSto
       sql.ping.get()
     },
     close: async () => {
+      lock.close()
       if (db.open) db.close()
     },
   }
@@ -142,6 +146,7 @@ function statements(db: Database.Database) {
   return {
     takeLock: prepare(`INSERT INTO locks (sid, owner, expires_at) VALUES (?, ?, ?)
       ON CONFLICT (sid) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at WHERE locks.expires_at <= ?`),
+    extendLock: prepare('UPDATE locks SET expires_at = ? WHERE sid = ? AND owner = ?'),
     releaseLock: prepare('DELETE FROM locks WHERE sid = ? AND owner = ?'),
     lockOwner: prepare('SELECT owner FROM locks WHERE sid = ?'),
     getCall: prepare('SELECT record FROM calls WHERE sid = ?'),

@@ -70,8 +70,9 @@ export interface CallStore {
   /**
    * Runs `fn` holding the call's lock. `fn` sees the current record (undefined for a new call)
    * and returns what to write: a new record (saved atomically with the steps) or nothing.
-   * The lock is released afterwards even if `fn` throws; a lock left by a crashed process
-   * expires after `lockTtlMs`.
+   * The lock is released afterwards even if `fn` throws. Shared stores hold it as a lease of
+   * `lockTtlMs`, renewed while `fn` runs, so a lock left by a crashed process expires within
+   * one lease.
    */
   withCall<T>(sid: string, fn: (record: CallRecord | undefined) => Promise<CallUpdate<T>>): Promise<T>
   getCall(sid: string): Promise<CallRecord | undefined>
@@ -99,7 +100,11 @@ export interface CallUpdate<T> {
 }
 
 export interface StoreOptions {
-  /** How long a lock lives if its holder dies (default 20 s, above Twilio's 15 s timeout). */
+  /**
+   * Lease length of a shared store's call lock (default 4 s): a live holder renews it about
+   * every second (a third of a shorter lease), so this is how long a lock outlives a holder
+   * that died, not a limit on how long a webhook may run.
+   */
   lockTtlMs?: number
   /** How long `withCall` waits for a lock before failing (default 14 s). */
   lockWaitMs?: number
