@@ -420,3 +420,31 @@ describe('the API without a token', () => {
     expect(() => readConfig({ PHONETREE_MAX_BODY: '64k' })).toThrow(/PHONETREE_MAX_BODY/)
   })
 })
+
+describe('answers Twilio would reject', () => {
+  it('a 5,000-character name from the CRM is split into <Say>s Twilio accepts', async () => {
+    const crm = backEnd({ 'GET https://crm.example.com/accounts/123456': { status: 200, body: { tier: 'gold', name: 'x'.repeat(5000) } } })
+    const server = await testServer({ store: createMemoryStore(), fetch: crm })
+    const call = server.call('support')
+    await call.start()
+    await call.press('2')
+    const turn = await call.press('123456')
+    expect(call.problems).toEqual([])
+    expect(turn.documents.flatMap(checkTwiml)).toEqual([])
+    expect(turn.waiting).toBe('dial')
+    server.close()
+  })
+
+  it('an answer over 64 kB becomes the apology instead of a document Twilio refuses', async () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'big.yaml'), 'flow: big\nstart: read\nvars: { text: "" }\nnodes:\n  read: { type: hangup, prompt: "{{ vars.text }}" }\n')
+    const server = await testServer({ store: createMemoryStore(), flowsDir: dir })
+    const query = '?v=huge'
+    await server.store.putPending('huge', { text: 'word '.repeat(20_000) }, 60_000)
+    const call = server.call('big', { query })
+    const turn = await call.start()
+    expect(turn.heard).toEqual(["We're sorry, something went wrong. Please call again later."])
+    expect(server.log.lines.some((l) => l.level === 'error')).toBe(true)
+    server.close()
+  })
+})

@@ -631,3 +631,155 @@ describe('renderTwiml: property', () => {
     )
   })
 })
+
+// ---------------------------------------------------------------------------------------------
+// Long say text: Twilio rejects a <Say> over its voice's limit (error 13521), so it is split
+
+const LIMITS = { basic: 4096, polly: 3000, google: 5000 } as const
+
+/** Breaking whitespace, as the splitter sees it (no-break spaces and the BOM join words). */
+const isSplitSpace = (char: string): boolean => /\s/.test(char) && !/[\u00A0\u2007\u202F\uFEFF]/.test(char)
+
+/**
+ * Asserts the pieces, joined with the whitespace between them in `text`, give `text` back, and
+ * returns those separators (one per gap between pieces).
+ */
+function separatorsOf(text: string, pieces: readonly string[]): string[] {
+  const separators: string[] = []
+  let pos = 0
+  pieces.forEach((piece, index) => {
+    const from = pos
+    while (pos < text.length && isSplitSpace(text[pos]!)) pos++
+    if (index > 0) separators.push(text.slice(from, pos))
+    expect(piece).not.toBe('')
+    expect(text.startsWith(piece, pos)).toBe(true)
+    pos += piece.length
+  })
+  expect([...text.slice(pos)].every(isSplitSpace)).toBe(true)
+  return separators
+}
+
+function saysOf(xml: string): ReadNode[] {
+  return elementsOf(xml).filter((e) => e.name === 'Say')
+}
+
+/** Sentences of ordinary words, cut to exactly `length` characters at a word end. */
+function prose(length: number, seed = 0): string {
+  const words = ['your', 'account', 'balance', 'is', 'forty', 'two', 'dollars', 'and', 'the', 'next', 'payment', 'due']
+  let text = ''
+  for (let i = seed; text.length < length; i++) text += `${words[i % words.length]}${i % 9 === 8 ? '.' : ''} `
+  return `${text.slice(0, length - 1)}.`
+}
+
+describe('renderTwiml: long say text', () => {
+  it('splits a 5,000-character say for a basic voice at sentence ends, keeping the attributes', () => {
+    const text = prose(5000)
+    const say: Speech = { kind: 'say', text, language: 'en-GB', loop: 2 }
+    const xml = render([say, { kind: 'hangup' }])
+    const pieces = saysOf(xml)
+    expect(pieces.length).toBe(2)
+    for (const piece of pieces) {
+      expect([...piece.text].length).toBeLessThanOrEqual(LIMITS.basic)
+      expect(piece.attributes).toEqual({ language: 'en-GB', loop: '2' })
+    }
+    expect(pieces[0]?.text.endsWith('.')).toBe(true)
+    expect(separatorsOf(text, pieces.map((p) => p.text))).toEqual([' '])
+    expect(xml).toBe(twiml((r) => {
+      for (const piece of pieces) r.say({ language: 'en-GB', loop: 2 } as SayAttributes, piece.text)
+      r.hangup()
+    }))
+  })
+
+  it('cuts a single 5,000-character word (a hostile CRM name) only because nothing else fits', () => {
+    const name = 'Ж'.repeat(4000) + '😀'.repeat(1000)
+    const text = `Hello ${name}, welcome back.`
+    const xml = render([{ kind: 'say', text }])
+    const pieces = saysOf(xml).map((p) => p.text)
+    expect(pieces.map((p) => [...p].length)).toEqual([5, LIMITS.basic, 5000 - LIMITS.basic + ', welcome back.'.length])
+    expect(separatorsOf(text, pieces)).toEqual([' ', ''])
+    expect(xml).toBe(twiml((r) => pieces.forEach((p) => r.say(p))))
+  })
+
+  it('uses the Polly limit for a Polly voice, including a default voice', () => {
+    const text = prose(5000, 3)
+    for (const [view, renderOptions] of [
+      [[{ kind: 'say', text, voice: 'Polly.Joanna' }], options],
+      [[{ kind: 'say', text }], { ...options, voice: 'Polly.Joanna' }],
+    ] as Array<[View, TwimlOptions]>) {
+      const xml = render(view, renderOptions)
+      const pieces = saysOf(xml)
+      expect(pieces.length).toBe(2)
+      for (const piece of pieces) {
+        expect([...piece.text].length).toBeLessThanOrEqual(LIMITS.polly)
+        expect(piece.attributes).toEqual({ voice: 'Polly.Joanna' })
+      }
+      expect(separatorsOf(text, pieces.map((p) => p.text)).every((s) => s !== '')).toBe(true)
+      expect(xml).toBe(twiml((r) => pieces.forEach((p) => r.say({ voice: 'Polly.Joanna' }, p.text))))
+    }
+  })
+
+  it('splits a 12,000-character say inside a gather into several says inside that gather', () => {
+    const text = prose(12_000, 5)
+    const xml = render([{ kind: 'gather', input: ['dtmf'], timeout: 5, numDigits: 1, prompts: [{ kind: 'say', text }, { kind: 'pause', seconds: 1 }] }])
+    const names = elementsOf(xml).map((e) => e.name)
+    expect(names).toEqual(['Response', 'Gather', 'Say', 'Say', 'Say', 'Pause', 'Redirect'])
+    const pieces = saysOf(xml).map((p) => p.text)
+    for (const piece of pieces) expect([...piece].length).toBeLessThanOrEqual(LIMITS.basic)
+    expect(separatorsOf(text, pieces).every((s) => s !== '')).toBe(true)
+    expect(xml).toBe(twiml((r) => {
+      const g = r.gather({ input: ['dtmf'], action: ACTION, method: 'POST', timeout: 5, numDigits: 1, actionOnEmptyResult: true })
+      pieces.forEach((p) => g.say(p))
+      g.pause({ length: 1 })
+      r.redirect({ method: 'POST' }, ACTION)
+    }))
+  })
+
+  it('leaves a say exactly at the limit alone', () => {
+    const text = 'a'.repeat(LIMITS.google)
+    expect(render([{ kind: 'say', text, voice: 'Google.en-US-Standard-C' }])).toBe(twiml((r) => r.say({ voice: 'Google.en-US-Standard-C' } as SayAttributes, text)))
+  })
+
+  it('splits any long text into valid says that give the text back, mid-word only for over-long words', () => {
+    const unit = fc.constantFrom('a', 'Z', 'é', '😀', '&', '<', '>', '"', "'", ']]>', '\u00A0', '\u0001', '.', '!', '?')
+    const word = fc.string({ unit, minLength: 1, maxLength: 8 })
+    // At most one word longer than any limit, to be cut; more would push the document past 64 kB.
+    const longWord = fc.option(fc.string({ unit: fc.constantFrom('x', '😀'), minLength: 2500, maxLength: 5500 }), { nil: undefined })
+    const space = fc.constantFrom(' ', ' ', ' ', '\n', '\t', '  ', '\r\n', '\u2003')
+    const textArb = fc
+      .tuple(fc.array(fc.tuple(word, space), { minLength: 400, maxLength: 1400 }), longWord, fc.nat(), space, space)
+      .map(([parts, long, at, lead, trail]) => {
+        const words = parts.map(([w, s]) => w + s)
+        if (long !== undefined) words.splice(at % words.length, 0, `${long} `)
+        return lead + words.join('') + trail
+      })
+    const voiceArb = fc.constantFrom(undefined, 'alice', 'Polly.Joanna', 'Google.en-US-Standard-C')
+    fc.assert(
+      fc.property(textArb, voiceArb, fc.boolean(), (raw, voice, inGather) => {
+        const say: Speech = voice === undefined ? { kind: 'say', text: raw } : { kind: 'say', text: raw, voice }
+        const view: View = inGather ? [{ kind: 'gather', input: ['speech'], timeout: 5, prompts: [say] }] : [say]
+        const xml = renderTwiml(view, options)
+        expect(checkTwiml(xml)).toEqual([])
+        const text = xmlLegal(raw)
+        const limit = voice?.startsWith('Polly.') ? LIMITS.polly : voice?.startsWith('Google.') ? LIMITS.google : LIMITS.basic
+        const pieces = saysOf(xml).map((p) => p.text)
+        if ([...text].length <= limit) {
+          expect(pieces).toEqual([text])
+          return
+        }
+        const separators = separatorsOf(text, pieces)
+        pieces.forEach((piece, i) => {
+          expect([...piece].length).toBeLessThanOrEqual(limit)
+          // A piece ends without whitespace after it only when a word filled it completely.
+          if (separators[i] === '') expect([...piece].length).toBe(limit)
+        })
+        const sayAttributes = (voice === undefined ? {} : { voice }) as SayAttributes
+        expect(xml).toBe(twiml((r) => {
+          const target = inGather ? r.gather({ input: ['speech'], action: ACTION, method: 'POST', timeout: 5, actionOnEmptyResult: true }) : r
+          pieces.forEach((p) => target.say(sayAttributes, p))
+          if (inGather) r.redirect({ method: 'POST' }, ACTION)
+        }))
+      }),
+      { numRuns: 60 },
+    )
+  })
+})

@@ -52,8 +52,10 @@ export function renderTwiml(view: View, options: TwimlOptions): string {
  */
 export function renderApology(message?: string, options: { voice?: string; language?: string } = {}): string {
   const text = message === undefined || isBlank(removeIllegalXmlChars(message)) ? DEFAULT_APOLOGY : message
-  const say = element('Say', { voice: nonEmpty(options.voice), language: nonEmpty(options.language) }, [text])
-  return serializeDocument([say, element('Hangup')])
+  const attributes = { voice: nonEmpty(options.voice), language: nonEmpty(options.language) }
+  // The message may come from configuration; the last resort must not be rejected for its length.
+  const says = splitSayText(removeIllegalXmlChars(text), sayLimit(attributes.voice)).map((chunk) => element('Say', { ...attributes }, [chunk]))
+  return serializeDocument([...says, element('Hangup')])
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -80,7 +82,7 @@ function renderInstruction(instruction: Instruction, options: TwimlOptions): Xml
     case 'say':
     case 'play':
     case 'pause':
-      return [renderSpeech(instruction, options)]
+      return renderSpeech(instruction, options)
     case 'gather':
       // Without input Twilio falls through to the next verb (twiml-protocol.md §1.4); the
       // redirect makes sure the engine still hears about it even if actionOnEmptyResult is ignored.
@@ -101,22 +103,24 @@ function renderInstruction(instruction: Instruction, options: TwimlOptions): Xml
   }
 }
 
-function renderSpeech(speech: Speech, options: TwimlOptions): XmlElement {
+/** One speech part as verbs: a say over its voice's length limit becomes several says. */
+function renderSpeech(speech: Speech, options: TwimlOptions): XmlElement[] {
   switch (speech.kind) {
-    case 'say':
-      return element(
-        'Say',
-        {
-          voice: nonEmpty(speech.voice) ?? nonEmpty(options.voice),
-          language: nonEmpty(speech.language) ?? nonEmpty(options.language),
-          loop: repeatCount(speech.loop),
-        },
-        [speech.text],
-      )
+    case 'say': {
+      const attributes = {
+        voice: nonEmpty(speech.voice) ?? nonEmpty(options.voice),
+        language: nonEmpty(speech.language) ?? nonEmpty(options.language),
+        loop: repeatCount(speech.loop),
+      }
+      // Caller- or CRM-controlled text can be any length, and Twilio rejects the whole document
+      // (error 13521) when one <Say> is too long, so long text is spoken as consecutive says.
+      const limit = sayLimit(attributes.voice)
+      return splitSayText(removeIllegalXmlChars(speech.text), limit).map((chunk) => element('Say', { ...attributes }, [chunk]))
+    }
     case 'play':
-      return element('Play', { loop: repeatCount(speech.loop) }, [audioUrl(speech.url, options.audioBaseUrl)])
+      return [element('Play', { loop: repeatCount(speech.loop) }, [audioUrl(speech.url, options.audioBaseUrl)])]
     case 'pause':
-      return element('Pause', { length: speech.seconds })
+      return [element('Pause', { length: speech.seconds })]
     default:
       return assertNever(speech)
   }
@@ -136,7 +140,7 @@ function renderGather(gather: GatherInstruction, options: TwimlOptions): XmlElem
     language: nonEmpty(gather.language),
     actionOnEmptyResult: true,
   }
-  return element('Gather', attributes, gather.prompts.map((prompt) => renderSpeech(prompt, options)))
+  return element('Gather', attributes, gather.prompts.flatMap((prompt) => renderSpeech(prompt, options)))
 }
 
 function renderDial(dial: DialInstruction, options: TwimlOptions): XmlElement {
@@ -167,6 +171,88 @@ function renderRecord(record: RecordInstruction, options: TwimlOptions): XmlElem
 function renderEnqueue(enqueue: EnqueueInstruction, options: TwimlOptions): XmlElement {
   const attributes = { action: options.actionUrl, method: 'POST', waitUrl: nonEmpty(enqueue.waitUrl) }
   return element('Enqueue', attributes, [enqueue.queue])
+}
+
+// ---------------------------------------------------------------------------------------------
+// Long say text
+
+/**
+ * The most characters one `<Say>` may speak (error 13521, twiml-protocol.md §7): basic voices
+ * 4096, Polly 3000, Google 5000. Counted in code points, as twiml-check.ts does.
+ *
+ * @example sayLimit('Polly.Joanna') // 3000
+ */
+export function sayLimit(voice: string | undefined): number {
+  // The attribute is written without illegal characters, so that is the name Twilio sees.
+  const name = removeIllegalXmlChars(voice ?? '')
+  if (name.startsWith('Polly.')) return 3000
+  if (name.startsWith('Google.')) return 5000
+  return 4096
+}
+
+/**
+ * Splits text into pieces of at most `limit` code points, preferring sentence ends, then word
+ * boundaries; a word is cut only when it alone is longer than the limit. The whitespace at each
+ * split (and at the ends) is dropped, so the pieces joined with it give the text back. Text
+ * within the limit comes back whole and untouched; whitespace-only text over it gives no pieces.
+ *
+ * @example splitSayText('One. Two three.', 10) // ['One.', 'Two three.']
+ */
+export function splitSayText(text: string, limit: number): string[] {
+  // Code points, not UTF-16 units, so a surrogate pair is never cut in half.
+  const chars = [...text]
+  if (chars.length <= limit) return [text]
+  const pieces: string[] = []
+  let start = skipSpaces(chars, 0)
+  while (start < chars.length) {
+    let end = chars.length - start > limit ? breakPoint(chars, start, limit) : chars.length
+    const next = skipSpaces(chars, end)
+    while (end > start && isBreakingSpace(chars[end - 1]!)) end--
+    pieces.push(chars.slice(start, end).join(''))
+    start = next
+  }
+  return pieces
+}
+
+/** No-break spaces (and the BOM, which `\s` also matches) join words, so text is never split there. */
+const NO_BREAK = /[\u00A0\u2007\u202F\uFEFF]/
+const SENTENCE_END = /[.!?…。！？]/
+const CLOSER = /["'”’)\]»]/
+/** Full stops after which CJK text, written without spaces, may be split. */
+const CJK_STOP = /[。！？]/
+
+function isBreakingSpace(char: string): boolean {
+  return /\s/.test(char) && !NO_BREAK.test(char)
+}
+
+function skipSpaces(chars: readonly string[], from: number): number {
+  let i = from
+  while (i < chars.length && isBreakingSpace(chars[i]!)) i++
+  return i
+}
+
+/**
+ * Where to end the piece that begins at `start` (which is not a space), given more than `limit`
+ * characters remain: the last sentence end in the window's second half, otherwise the last word
+ * boundary, otherwise (one very long word) exactly at the limit.
+ */
+function breakPoint(chars: readonly string[], start: number, limit: number): number {
+  const max = start + limit
+  // A sentence end early in the window would make a needlessly short piece.
+  const sentenceFloor = start + Math.floor(limit / 2)
+  let word = -1
+  for (let p = max; p > start; p--) {
+    const before = chars[p - 1]!
+    const at = chars[p]!
+    if (isBreakingSpace(before)) continue
+    const wordEnd = isBreakingSpace(at)
+    const sentenceEnd =
+      (wordEnd && (SENTENCE_END.test(before) || (CLOSER.test(before) && p - 2 >= start && SENTENCE_END.test(chars[p - 2]!)))) ||
+      CJK_STOP.test(before)
+    if (sentenceEnd && p >= sentenceFloor) return p
+    if (wordEnd && word < 0) word = p
+  }
+  return word !== -1 ? word : max
 }
 
 function callBack(actionUrl: string): XmlElement {

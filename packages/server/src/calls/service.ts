@@ -4,6 +4,7 @@ import type { CallRecord, CallStepRecord, CallStore } from '../store/types.ts'
 import type { FlowRegistry } from '../flows/registry.ts'
 import type { Logger } from '../log.ts'
 import { performHttp } from '../effects/http.ts'
+import { MAX_BODY_BYTES } from '@phonetree/engine/twiml-check'
 import { callInfoFrom, eventFrom, isCallEnded } from '../twilio/webhook.ts'
 
 export interface CallServiceOptions {
@@ -177,11 +178,19 @@ export class CallService {
     const base = this.options.publicUrl ?? ''
     const flow = compiled.flow.flow
     const seq = result.snapshot.seq
-    return renderTwiml(result.view, {
+    const twiml = renderTwiml(result.view, {
       actionUrl: `${base}/voice/${flow}/${seq}`,
       audioBaseUrl: `${base}/audio/`,
       transcribeCallbackUrl: `${base}/voice/${flow}/${seq}/transcription`,
     })
+    // Twilio rejects a body over 64 kB (error 11750) and the caller hears its generic error;
+    // long caller- or CRM-controlled text can get there, so the caller gets our apology instead.
+    const bytes = new TextEncoder().encode(twiml).length
+    if (bytes > MAX_BODY_BYTES) {
+      this.options.log.error('rendered TwiML is over the 64 kB limit; answering with the apology', { flow, step: seq, node: result.node, bytes })
+      return renderApology()
+    }
+    return twiml
   }
 
   private logStep(sid: string, result: StepResult, started: number): void {
