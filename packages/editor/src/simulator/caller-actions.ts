@@ -1,3 +1,4 @@
+import { DEFAULT_RECORDING_SECONDS, eventOfStep } from '@phonetree/engine'
 import type { CallEvent, Expectation, GatherInstruction, HttpMock, ScenarioStep } from '@phonetree/engine'
 
 /**
@@ -6,28 +7,15 @@ import type { CallEvent, Expectation, GatherInstruction, HttpMock, ScenarioStep 
  */
 export type CallerAction = Exclude<ScenarioStep, { expect: Expectation }>
 
-/** A recording's length when the designer gives none; the same default the test runner uses. */
-export const DEFAULT_RECORDING_SECONDS = 10
-
 /**
- * The engine event for a caller action, exactly as `runScenario` makes it, so the simulator
- * and the exported test walk the same path.
+ * The engine event for a caller action: the engine's own mapping, the one `runScenario` uses,
+ * so the simulator and the exported test walk the same path.
  *
  * @example eventOf({ press: '1' }) // { type: 'DIGITS', digits: '1' }
  */
-export function eventOf(action: CallerAction): CallEvent {
-  if ('press' in action) return { type: 'DIGITS', digits: String(action.press) }
-  if ('speak' in action) return { type: 'SPEECH', speech: action.speak }
-  if ('noInput' in action) return { type: 'NO_INPUT' }
-  if ('dial' in action) return { type: 'DIAL_RESULT', status: action.dial }
-  if ('queue' in action) return { type: 'QUEUE_RESULT', result: action.queue }
-  if ('record' in action) {
-    return action.record === 'empty'
-      ? { type: 'RECORDING' }
-      : { type: 'RECORDING', url: action.record.url, duration: action.record.duration ?? DEFAULT_RECORDING_SECONDS, ...(action.record.transcript !== undefined ? { transcript: action.record.transcript } : {}) }
-  }
-  return { type: 'HANGUP' }
-}
+export const eventOf: (action: CallerAction) => CallEvent = eventOfStep
+
+export { DEFAULT_RECORDING_SECONDS }
 
 /**
  * A caller action as the transcript shows it.

@@ -175,11 +175,22 @@ export function checkCondition(condition: Condition): Array<{ at: Location; mess
   const problems: Array<{ at: Location; message: string; code: 'BAD_REGEX' }> = []
   walk(condition, [], (comparison, at) => {
     if (typeof comparison.matches !== 'string') return
-    try {
-      new RegExp(comparison.matches)
-    } catch (error) {
-      problems.push({ at: [...at, 'matches'], code: 'BAD_REGEX', message: `matches: ${(error as Error).message}` })
-    }
+    const error = regexError(comparison.matches)
+    if (error !== undefined) problems.push({ at: [...at, 'matches'], code: 'BAD_REGEX', message: `matches: ${error}` })
   })
   return problems
+}
+
+/**
+ * Why a regular expression does not compile, or undefined when it does.
+ *
+ * @example regexError('(sales') // 'Invalid regular expression: /(sales/: Unterminated group'
+ */
+export function regexError(source: string): string | undefined {
+  try {
+    new RegExp(source)
+    return undefined
+  } catch (error) {
+    return (error as Error).message
+  }
 }

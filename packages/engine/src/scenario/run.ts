@@ -87,6 +87,9 @@ export async function runScenario(compiled: CompiledFlow, scenario: Scenario): P
   return { name: scenario.name, ok: true, taken }
 }
 
+/** A recording's length when a test (or the simulator) gives none. */
+export const DEFAULT_RECORDING_SECONDS = 10
+
 /** A test step that acts (press, speak, noInput, dial, record, queue, hangup), not an expectation. */
 export type CallerStep = Exclude<ScenarioStep, { expect: Expectation }>
 
@@ -104,7 +107,7 @@ export function eventOfStep(item: CallerStep): CallEvent {
   if ('record' in item) {
     return item.record === 'empty'
       ? { type: 'RECORDING' }
-      : { type: 'RECORDING', url: item.record.url, duration: item.record.duration ?? 10, ...(item.record.transcript !== undefined ? { transcript: item.record.transcript } : {}) }
+      : { type: 'RECORDING', url: item.record.url, duration: item.record.duration ?? DEFAULT_RECORDING_SECONDS, ...(item.record.transcript !== undefined ? { transcript: item.record.transcript } : {}) }
   }
   return { type: 'HANGUP' }
 }

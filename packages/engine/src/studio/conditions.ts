@@ -1,4 +1,5 @@
 import type { Condition } from '../schema/flow.ts'
+import { regexError } from '../condition/condition.ts'
 import type { StudioCondition } from './definition.ts'
 
 /**
@@ -122,13 +123,4 @@ function dedupe(values: string[]): string[] {
     seen.add(key)
     return true
   })
-}
-
-function regexError(source: string): string | undefined {
-  try {
-    new RegExp(source)
-    return undefined
-  } catch (error) {
-    return (error as Error).message
-  }
 }

@@ -1,6 +1,6 @@
 import type { Flow, FlowNode } from '../schema/flow.ts'
 import { checkTemplate, PATH_ROOTS, splitPath } from '../template/template.ts'
-import { checkCondition, conditionPaths } from '../condition/condition.ts'
+import { checkCondition, conditionPaths, regexError } from '../condition/condition.ts'
 import { checkHours } from '../hours/hours.ts'
 import type { PathProblem } from './graph.ts'
 
@@ -113,13 +113,4 @@ export function referenceProblems(flow: Flow): PathProblem[] {
 /** A field inside a node as people write it: `prompt`, `prompt[1].digits`, `headers.x-token`. */
 function fieldName(path: Path): string {
   return `"${path.map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i > 0 ? '.' : ''}${segment}`)).join('')}"`
-}
-
-function regexError(source: string): string | undefined {
-  try {
-    new RegExp(source)
-    return undefined
-  } catch (error) {
-    return (error as Error).message
-  }
 }
