@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, Scalar } from 'yaml'
-import { applyEdit } from '../model/yaml-edit.ts'
+import { applyEdit, scopeOf } from '../model/yaml-edit.ts'
 
 /**
  * Edits the inspector needs beyond the model's operations, written the same way (text in,
@@ -18,7 +18,7 @@ export function setIn(text: string, path: Path, value: unknown): string {
   return applyEdit(text, (doc) => {
     if (value === undefined) doc.deleteIn(path)
     else doc.setIn(path, doc.createNode(value))
-  })
+  }, scopeOf(path))
 }
 
 /** Keys YAML would read as something other than text (numbers, `*` aliases, …) are written quoted. */
@@ -44,7 +44,7 @@ export function renameKey(text: string, path: Path, from: string, to: string): s
     key.value = to
     if (needsQuotes(to)) key.type = Scalar.QUOTE_DOUBLE
     else if (key.type !== Scalar.QUOTE_DOUBLE && key.type !== Scalar.QUOTE_SINGLE) key.type = Scalar.PLAIN
-  })
+  }, scopeOf(path))
 }
 
 /**
@@ -61,5 +61,5 @@ export function moveItem(text: string, path: Path, from: number, to: number): st
     if (from < 0 || from >= items.length || to < 0 || to >= items.length) return
     const [item] = items.splice(from, 1)
     items.splice(to, 0, item)
-  })
+  }, scopeOf(path))
 }

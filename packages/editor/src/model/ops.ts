@@ -3,6 +3,7 @@ import type { Document, Pair, YAMLMap } from 'yaml'
 import { edgesOf, NODE_ID } from '@phonetree/engine'
 import type { Flow, FlowNode, NodeType } from '@phonetree/engine'
 import { applyEdit } from './yaml-edit.ts'
+import type { EditScope } from './yaml-edit.ts'
 
 /**
  * Everything the editor does to a flow, as functions from YAML text to YAML text. Each is an
@@ -42,9 +43,9 @@ export function connect(text: string, flow: Flow, from: string, handle: string, 
   if (node === undefined) return text
   if (handle === 'choice:+' && node.type === 'menu') {
     const key = nextFreeKey(Object.keys(node.choices))
-    return applyEdit(text, (doc) => setPreservingQuotes(doc, ['nodes', from, 'choices', key], to))
+    return applyEdit(text, (doc) => setPreservingQuotes(doc, ['nodes', from, 'choices', key], to), { node: from })
   }
-  return applyEdit(text, (doc) => doc.setIn(['nodes', from, ...handlePath(node, handle)], to))
+  return applyEdit(text, (doc) => doc.setIn(['nodes', from, ...handlePath(node, handle)], to), { node: from })
 }
 
 /** Removes an edge; for a menu choice, the whole choice. */
@@ -52,9 +53,10 @@ export function disconnect(text: string, flow: Flow, from: string, handle: strin
   const node = flow.nodes[from]
   if (node === undefined) return text
   const [kind, detail] = splitHandle(handle)
-  if (kind === 'choice') return applyEdit(text, (doc) => doc.deleteIn(['nodes', from, 'choices', detail!]))
-  if (kind === 'case') return applyEdit(text, (doc) => doc.deleteIn(['nodes', from, 'cases', Number(detail)]))
-  return applyEdit(text, (doc) => doc.deleteIn(['nodes', from, handle]))
+  const scope: EditScope = { node: from }
+  if (kind === 'choice') return applyEdit(text, (doc) => doc.deleteIn(['nodes', from, 'choices', detail!]), scope)
+  if (kind === 'case') return applyEdit(text, (doc) => doc.deleteIn(['nodes', from, 'cases', Number(detail)]), scope)
+  return applyEdit(text, (doc) => doc.deleteIn(['nodes', from, handle]), scope)
 }
 
 /** The next keypad key a new menu choice gets: 1-9, then 0, *, #. */
@@ -168,7 +170,7 @@ export function setField(text: string, id: string, path: Path, value: unknown): 
     const node = doc.createNode(value)
     if (isCollection(node) && isCollection(old) && old.flow === true) node.flow = true
     doc.setIn(['nodes', id, ...path], node)
-  })
+  }, { node: id })
 }
 
 /** Makes `id` the node calls start at. */

@@ -1,9 +1,23 @@
 import { diff3Merge, LCS } from 'node-diff3'
-import { parseDocument } from 'yaml'
+import { isMap, isScalar, parseDocument } from 'yaml'
 import type { Document } from 'yaml'
+import { blocksOf, PARSE, parseRegion, PRINT, REGION_HEADER } from './node-blocks.ts'
 
-/** How the editor prints YAML: never re-wrap long prompts. */
-const PRINT = { lineWidth: 0, minContentWidth: 0 } as const
+
+/** What an edit touches, when the caller knows: only node `node` (`nodes.<node>…`). */
+export interface EditScope {
+  node: string
+}
+
+/**
+ * The scope of an edit at a document path: a path inside one node (`['nodes', id, …]`) is
+ * confined to that node.
+ *
+ * @example scopeOf(['nodes', 'welcome', 'prompt']) // { node: 'welcome' }
+ */
+export function scopeOf(path: readonly (string | number)[]): EditScope | undefined {
+  return path[0] === 'nodes' && typeof path[1] === 'string' ? { node: path[1] } : undefined
+}
 
 /**
  * Applies an edit to YAML text the way a careful person would: only the lines the edit
@@ -14,16 +28,57 @@ const PRINT = { lineWidth: 0, minContentWidth: 0 } as const
  * parsed document and merged back with a three-way line merge: base = the original text
  * re-printed, ours = the original text, theirs = the edited document re-printed.
  *
- * @example applyEdit(text, (doc) => doc.setIn(['nodes', 'welcome', 'prompt'], 'Hello!'))
+ * With a `scope` (the edit only touches one node), only that node's lines are parsed, printed
+ * and merged, and spliced back: the same result at a cost that does not grow with the file.
+ * Whenever that cannot be shown to give the same result (see `node-blocks.ts`), or the edit
+ * reached outside the node after all, the whole document is edited instead.
+ *
+ * @example applyEdit(text, (doc) => doc.setIn(['nodes', 'welcome', 'prompt'], 'Hello!'), { node: 'welcome' })
  */
-export function applyEdit(text: string, edit: (doc: Document.Parsed) => void): string {
-  const doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: false })
+export function applyEdit(text: string, edit: (doc: Document.Parsed) => void, scope?: EditScope): string {
+  if (scope !== undefined) {
+    const scoped = applyToNode(text, edit, scope.node)
+    if (scoped !== undefined) return scoped
+  }
+  return applyToDocument(text, edit)
+}
+
+/** The whole-document way (also the reference the scoped way is tested against). */
+export function applyToDocument(text: string, edit: (doc: Document.Parsed) => void): string {
+  const doc = parseDocument(text, PARSE)
   if (doc.errors.length > 0) throw new Error(`cannot edit YAML with errors: ${doc.errors[0]!.message}`)
+  return rewrite(text, doc, edit)
+}
+
+/** The scoped way: undefined when it does not apply (the caller edits the whole document). */
+export function applyToNode(text: string, edit: (doc: Document.Parsed) => void, id: string): string | undefined {
+  const index = blocksOf(text)
+  const block = index?.blocks.find((b) => b.id === id)
+  // Merging one node's lines gives what merging the whole file gives only where the printer
+  // keeps every line where it is written (the whole-file merge then works line by line).
+  if (index === undefined || block === undefined || !index.linesMatch || !block.aligned) return undefined
+  const region = parseRegion(text, block.start, block.end, index.indent)
+  if (region === undefined || region.blocks.length !== 1 || !region.linesMatch) return undefined
+  const out = rewrite(REGION_HEADER + text.slice(block.start, block.end), region.doc, edit)
+  if (!holdsOnly(region.doc, id) || !out.startsWith(REGION_HEADER)) return undefined
+  return text.slice(0, block.start) + out.slice(REGION_HEADER.length) + text.slice(block.end)
+}
+
+/** Whether an edited region document still holds just `nodes.<id>` (the edit stayed in its scope). */
+function holdsOnly(doc: Document.Parsed, id: string): boolean {
+  const top = doc.contents
+  if (!isMap(top) || top.items.length !== 1 || !isScalar(top.items[0]!.key) || top.items[0]!.key.value !== 'nodes') return false
+  const nodes = top.items[0]!.value
+  return isMap(nodes) && nodes.flow !== true && nodes.items.length === 1 && isScalar(nodes.items[0]!.key) && nodes.items[0]!.key.value === id
+}
+
+/** Makes `edit` on `doc` (parsed from `source`) and merges the re-printed result into `source`. */
+function rewrite(source: string, doc: Document.Parsed, edit: (doc: Document.Parsed) => void): string {
   const base = doc.toString(PRINT)
   edit(doc)
   const theirs = doc.toString(PRINT)
-  if (base === text) return theirs
-  return mergeLines(text.split('\n'), base.split('\n'), theirs.split('\n')).join('\n')
+  if (base === source) return theirs
+  return mergeLines(source.split('\n'), base.split('\n'), theirs.split('\n')).join('\n')
 }
 
 /**
