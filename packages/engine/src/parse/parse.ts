@@ -1,13 +1,42 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
 import type { Alias, Document, Node as YamlNode, Pair, YAMLError } from 'yaml'
 import type { FlowProblem, ProblemCode } from '../errors.ts'
+import { quickRead } from './quick-read.ts'
 
 /** A YAML file parsed with positions kept, so later stages can point at keys and values. */
 export interface SourceDocument {
-  file: string
-  text: string
-  doc: Document.Parsed
-  lines: LineCounter
+  readonly file: string
+  readonly text: string
+  /**
+   * yaml's Document, with every node's position. A file in the plain subset of YAML is read
+   * without it (see quick-read.ts); it is then built on first use, such as locating a problem.
+   */
+  readonly doc: Document.Parsed
+  /** Where each line starts, for turning offsets into lines and columns; built on first use. */
+  readonly lines: LineCounter
+  /** The file as data, when it was read without the Document (read-only: it is shared). */
+  readonly data?: unknown
+}
+
+/** Options for yaml's parser, the same for every file (see parseWithYaml). */
+const YAML_OPTIONS = { uniqueKeys: false, prettyErrors: false, keepSourceTokens: false } as const
+
+/** A SourceDocument whose Document and line table are made when first asked for. */
+class Source implements SourceDocument {
+  #doc: Document.Parsed | undefined
+  #lines: LineCounter | undefined
+
+  constructor(readonly file: string, readonly text: string, readonly data?: unknown, doc?: Document.Parsed) {
+    this.#doc = doc
+  }
+
+  get doc(): Document.Parsed {
+    return (this.#doc ??= parseDocument(this.text, YAML_OPTIONS))
+  }
+
+  get lines(): LineCounter {
+    return (this.#lines ??= countLines(this.text))
+  }
 }
 
 export type DocPath = readonly (string | number)[]
@@ -25,17 +54,32 @@ const ALIAS_FLOOR = 1_000
  * reporting every syntax problem with its position instead of throwing: malformed YAML,
  * repeated keys, keys that are not text, aliases that name no anchor or expand without bound.
  *
+ * A file written in the plain subset of YAML that flows use is read straight to data (`data`),
+ * and the Document is only built if something asks for it; that subset has none of the
+ * problems above, so they are the same either way.
+ *
  * @example
  * const { source, problems } = parseSource('flow: x\nstart: a\n', 'flows/x.yaml')
  * source.doc.toJS() // { flow: 'x', start: 'a' }
  */
 export function parseSource(text: string, file: string): { source: SourceDocument; problems: FlowProblem[] } {
+  const quick = quickRead(text)
+  if (quick !== undefined) return { source: new Source(file, text, quick.data), problems: [] }
+  return parseWithYaml(text, file)
+}
+
+/**
+ * parseSource without the quick reader: yaml parses the file and every problem is looked for.
+ *
+ * @example parseWithYaml('a: *x\n', 'flows/x.yaml').problems[0].code // 'YAML_SYNTAX'
+ */
+export function parseWithYaml(text: string, file: string): { source: SourceDocument; problems: FlowProblem[] } {
   // uniqueKeys is off because yaml compares each key with every earlier one, which takes
   // seconds on a flow of thousands of nodes; structureProblems finds repeats with one Set per
   // mapping. Lines are counted from the text: yaml's LineCounter misses line breaks inside
   // plain scalars it recovers from, which put errors past the end of their line.
-  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, keepSourceTokens: false })
-  const source: SourceDocument = { file, text, doc, lines: countLines(text) }
+  const doc = parseDocument(text, YAML_OPTIONS)
+  const source = new Source(file, text, undefined, doc)
   const problems = [
     ...doc.errors.map((error) => syntaxProblem(source, error, 'error')),
     ...doc.warnings.map((warning) => syntaxProblem(source, warning, 'warning')),

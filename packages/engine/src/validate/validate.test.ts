@@ -6,6 +6,7 @@ import { formatProblem, PROBLEM_CODES } from '../errors.ts'
 import type { FlowProblem, ProblemCode } from '../errors.ts'
 import { flowIdFromFile, loadFlow } from './validate.ts'
 import type { LoadedFlow } from './validate.ts'
+import { mutate, mutation } from './text-mutations.ts'
 
 // Helpers -------------------------------------------------------------------------------------
 
@@ -2231,37 +2232,6 @@ describe('loadFlow never throws', () => {
       checkInvariants(text, load(text))
     }), { numRuns: 400 })
   })
-
-  type Mutation = { kind: 'delete' | 'duplicate' | 'swap' | 'replace' | 'insert'; a: number; b: number; text: string }
-  const mutation: fc.Arbitrary<Mutation> = fc.record({
-    kind: fc.constantFrom('delete', 'duplicate', 'swap', 'replace', 'insert'),
-    a: fc.nat(),
-    b: fc.nat(),
-    text: fc.oneof(
-      fc.constantFrom(' ', '  ', '\t', ':', '-', '"', "'", '{', '}', '[', ']', '#', '&', '*', '!', '|', '>', '%', '@', '`', ',', '?', '\n', '\r', 'x', '1', '{{', '}}', '{%', '\u0000'),
-      fc.string({ maxLength: 3 }),
-    ),
-  })
-
-  /** Deletes, duplicates or swaps lines, or replaces or inserts characters. */
-  function mutate(text: string, mutations: Mutation[]): string {
-    const lines = text.split('\n')
-    for (const m of mutations) {
-      if (lines.length === 0) break
-      const i = m.a % lines.length
-      const j = m.b % lines.length
-      const line = lines[i]!
-      const at = m.b % (line.length + 1)
-      switch (m.kind) {
-        case 'delete': lines.splice(i, 1); break
-        case 'duplicate': lines.splice(i, 0, line); break
-        case 'swap': [lines[i], lines[j]] = [lines[j]!, line]; break
-        case 'replace': lines[i] = line.slice(0, at) + m.text + line.slice(at + 1); break
-        case 'insert': lines[i] = line.slice(0, at) + m.text + line.slice(at); break
-      }
-    }
-    return lines.join('\n')
-  }
 
   it('for random mutations of the example flows', () => {
     fc.assert(fc.property(fc.constantFrom(...EXAMPLES.map((e) => e.text)), fc.array(mutation, { minLength: 1, maxLength: 5 }), (text, mutations) => {

@@ -33,17 +33,28 @@ export interface LoadedFlow {
  * if (!loaded.ok) console.log(loaded.problems.map(formatProblem).join('\n'))
  */
 export function loadFlow(text: string, file: string): LoadedFlow {
-  const { source, problems } = parseSource(text, file)
+  return checkParsed(parseSource(text, file))
+}
+
+/**
+ * loadFlow after parsing: validates what parseSource (or parseWithYaml) gave.
+ *
+ * @example checkParsed(parseWithYaml(text, 'flows/support.yaml')) // as loadFlow(text, 'flows/support.yaml')
+ */
+export function checkParsed({ source, problems }: { source: SourceDocument; problems: FlowProblem[] }): LoadedFlow {
+  const { file } = source
   const done = (flow?: Flow): LoadedFlow => {
     problems.sort((a, b) => a.line - b.line || a.col - b.col)
     return { file, source, ...(flow ? { flow } : {}), problems, ok: flow !== undefined && !hasErrors(problems) }
   }
   if (hasErrors(problems)) return done()
-  if (!isMap(source.doc.contents)) {
+  // A file read without yaml's Document (source.data) is a mapping whose keys read as written,
+  // so the two checks below find nothing there; asking them would build the Document.
+  if (source.data === undefined && !isMap(source.doc.contents)) {
     problems.push({ code: 'NOT_A_MAPPING', message: 'a flow file is a mapping with flow, start and nodes', file, line: 1, col: 1, severity: 'error' })
     return done()
   }
-  problems.push(...yamlKeyProblems(source))
+  if (source.data === undefined) problems.push(...yamlKeyProblems(source))
   const read = readData(source)
   if ('problem' in read) {
     problems.push(read.problem)
@@ -81,12 +92,15 @@ export function flowIdFromFile(file: string): string | undefined {
 }
 
 /**
- * The document as plain data. parseSource has already refused aliases that name nothing or
- * expand without bound, so yaml's own alias cap (100 uses of one anchor, which a shared prompt
- * reaches) is off; anything yaml still throws becomes a problem.
+ * The document as plain data, or a located problem when it cannot be turned into data.
+ * parseSource has already refused aliases that name nothing or expand without bound, so
+ * yaml's own alias cap (100 uses of one anchor, which a shared prompt reaches) is off; anything
+ * yaml still throws becomes a problem. A file parseSource read without the Document already is data.
+ *
+ * @example readData(parseSource('a: 1\n', 'x.yaml').source) // { data: { a: 1 } }
  */
-/** The document as plain data, or a located problem when it cannot be turned into data. */
 export function readData(source: SourceDocument): { data: unknown } | { problem: FlowProblem } {
+  if (source.data !== undefined) return { data: source.data }
   try {
     return { data: source.doc.toJS({ maxAliasCount: -1 }) }
   } catch (error) {
