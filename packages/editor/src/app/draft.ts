@@ -1,7 +1,7 @@
 import { isMap, isScalar } from 'yaml'
-import type { YAMLMap } from 'yaml'
+import type { Document, YAMLMap } from 'yaml'
 import { edgesOf, NODE_TYPES } from '@phonetree/engine'
-import type { Edge, Flow, FlowNode, LoadedFlow, NodeType } from '@phonetree/engine'
+import type { Edge, Flow, FlowNode, NodeType } from '@phonetree/engine'
 
 /**
  * The flow as the canvas and inspector see it: the YAML's data, read without the schema.
@@ -41,13 +41,13 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Reads the draft from a validated text; undefined when the YAML itself does not parse (the
- * editor then keeps showing the last draft that did).
+ * Reads the draft from a parsed text; undefined when the YAML itself does not parse (the
+ * editor then keeps showing the last draft that did). A region of node lines parsed on its own
+ * (see `node-blocks.ts`) reads the same way: its draft holds those nodes.
  *
- * @example draftOf(loadFlow(text, 'flows/support.yaml'))?.nodes['welcome']?.kind // 'say'
+ * @example draftOf(parseDocument(text))?.nodes['welcome']?.kind // 'say'
  */
-export function draftOf(loaded: LoadedFlow): Draft | undefined {
-  const { doc } = loaded.source
+export function draftOf(doc: Document.Parsed): Draft | undefined {
   if (doc.errors.length > 0) return undefined
   let data: unknown
   try {

@@ -7,7 +7,7 @@ import { buildEdges, buildNodes, problemsByNode, takenEdgeIds } from './graph.ts
 import type { CanvasEdge, NodesInput } from './graph.ts'
 
 const SUPPORT = readFileSync(new URL('../../../../flows/support.yaml', import.meta.url), 'utf8')
-const draftFrom = (text: string): Draft => draftOf(loadFlow(text, 'flows/support.yaml'))!
+const draftFrom = (text: string): Draft => draftOf(loadFlow(text, 'flows/support.yaml').source.doc)!
 
 function placedEverywhere(draft: Draft) {
   return { nodes: Object.fromEntries(Object.keys(draft.nodes).map((id, i) => [id, { x: i * 300, y: 0 }])) }
@@ -44,7 +44,7 @@ describe('canvas nodes', () => {
 
   it('marks problems, the call\'s current and visited nodes, and the selection', () => {
     const loaded = loadFlow(SUPPORT.replace('next: office-hours', 'next: nowhere'), 'flows/support.yaml')
-    const draft = draftOf(loaded)!
+    const draft = draftOf(loaded.source.doc)!
     const nodes = buildNodes(input(draft, {
       problems: problemsByNode(loaded.problems), highlight: { current: 'main-menu', visited: ['welcome'], taken: [] }, selection: new Set(['sales']),
     }), [])

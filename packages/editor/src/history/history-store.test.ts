@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { useEditor } from '../store/editor-store.ts'
+import { useEditor, validationSettled } from '../store/editor-store.ts'
 import { useHistory } from './history-store.ts'
 
 const SUPPORT = readFileSync(new URL('../../../../flows/support.yaml', import.meta.url), 'utf8')
@@ -23,9 +23,10 @@ describe('the history panel state', () => {
     throw new Error('404 no such call')
   }
 
-  beforeEach(() => {
+  beforeEach(async () => {
     requests.length = 0
     useEditor.getState().opened({ id: 'support', source: SUPPORT, layout: null, etag: 'e1' })
+    await validationSettled()
   })
 
   it('lists calls, replays one on the canvas step by step, and clears when closed', async () => {

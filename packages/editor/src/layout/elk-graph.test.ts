@@ -7,7 +7,7 @@ import { elkGraph, elkPositions, HUB_DEGREE, placeMissing, portId } from './elk-
 import { nodeGeometry, NODE_WIDTH, ROW_HEIGHT } from './geometry.ts'
 
 const SUPPORT = readFileSync(new URL('../../../../flows/support.yaml', import.meta.url), 'utf8')
-const draft = draftOf(loadFlow(SUPPORT, 'flows/support.yaml'))!
+const draft = draftOf(loadFlow(SUPPORT, 'flows/support.yaml').source.doc)!
 const geometryOf = (dir: 'LR' | 'TB') => (id: string) => nodeGeometry(2, outputHandles(draft.nodes[id]!).map((h) => h.id), dir)
 
 describe('the ELK graph', () => {
@@ -46,7 +46,7 @@ describe('placing nodes that have no position', () => {
 
   it('puts a node with no placed neighbour below everything', () => {
     const text = `${SUPPORT}\n  lonely:\n    type: hangup\n`
-    const d = draftOf(loadFlow(text, 'flows/support.yaml'))!
+    const d = draftOf(loadFlow(text, 'flows/support.yaml').source.doc)!
     const layout = { nodes: Object.fromEntries(Object.keys(draft.nodes).map((id) => [id, { x: 10, y: 20 }])) }
     const placed = placeMissing(d, layout, { ...elk, lonely: { x: 7, y: 7 } })
     expect(placed).toEqual({ lonely: { x: 10, y: 180 } })
@@ -58,7 +58,7 @@ describe('big flows', () => {
     const lines = ['flow: big', 'start: m0', 'nodes:']
     for (let i = 0; i < 200; i++) lines.push(`  m${i}: { type: menu, prompt: p, choices: { "1": m${i + 1}, "*": m${i} }, onFailure: bye }`)
     lines.push('  m200: { type: hangup }', '  bye: { type: hangup }')
-    const big = draftOf(loadFlow(lines.join('\n'), 'flows/big.yaml'))!
+    const big = draftOf(loadFlow(lines.join('\n'), 'flows/big.yaml').source.doc)!
     const graph = elkGraph(big, (id) => nodeGeometry(1, outputHandles(big.nodes[id]!).map((h) => h.id), 'LR'), 'LR')
     const edges = graph.edges!.map((e) => e.id)
     expect(edges.filter((e) => e.endsWith('|choice:*'))).toEqual([])

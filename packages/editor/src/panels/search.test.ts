@@ -6,7 +6,7 @@ import { searchNodes } from './search.ts'
 import { offsetOf } from './text.ts'
 
 const SUPPORT = readFileSync(new URL('../../../../flows/support.yaml', import.meta.url), 'utf8')
-const draft = draftOf(loadFlow(SUPPORT, 'flows/support.yaml'))!
+const draft = draftOf(loadFlow(SUPPORT, 'flows/support.yaml').source.doc)!
 
 describe('finding nodes', () => {
   it('matches ids first, then prompt text, ignoring case', () => {

@@ -1,7 +1,8 @@
 import { useEffect, useMemo } from 'react'
 import { compileFlow } from '@phonetree/engine'
-import type { CompiledFlow, LoadedFlow } from '@phonetree/engine'
-import { useEditor } from '../store/editor-store.ts'
+import type { CompiledFlow } from '@phonetree/engine'
+import { isValidating, useEditor } from '../store/editor-store.ts'
+import type { Validation } from '../validation/validator.ts'
 import { CallControls } from './CallControls.tsx'
 import { CallSettings } from './CallSettings.tsx'
 import { ExportTest } from './ExportTest.tsx'
@@ -12,10 +13,10 @@ import { speechAvailable } from './speech.ts'
 import { Transcript } from './Transcript.tsx'
 
 /** The open flow compiled, when it has no errors. */
-function compiledOf(loaded: LoadedFlow): CompiledFlow | undefined {
-  if (!loaded.ok) return undefined
+function compiledOf(loaded: Validation): CompiledFlow | undefined {
+  if (!loaded.ok || loaded.flow === undefined) return undefined
   try {
-    return compileFlow(loaded)
+    return compileFlow(loaded.flow)
   } catch {
     return undefined
   }
@@ -31,6 +32,8 @@ export function SimulatorPanel() {
   const loaded = useEditor((s) => s.loaded)
   const flowId = useEditor((s) => s.flowId)
   const text = useEditor((s) => s.text)
+  // A call never starts on a version the editor no longer holds: wait for its validation.
+  const validating = useEditor(isValidating)
   const compiled = useMemo(() => compiledOf(loaded), [loaded])
   const sim = useSimulator()
   const { session } = sim
@@ -54,7 +57,7 @@ export function SimulatorPanel() {
     <div className="pt-panel pt-simulator" aria-label="call simulator" onKeyDown={keepKeysInPanel}>
       <PanelStyles />
       <div className="pt-row">
-        <button type="button" className="pt-primary" data-testid="sim-start" disabled={compiled === undefined} onClick={() => compiled && sim.startCall(compiled)}>
+        <button type="button" className="pt-primary" data-testid="sim-start" disabled={compiled === undefined || validating} onClick={() => compiled && sim.startCall(compiled)}>
           {session === undefined ? 'Start call' : 'Call again'}
         </button>
         <button type="button" className="pt-danger" data-testid="sim-hangup" disabled={session === undefined || session.ended || session.pending !== undefined} onClick={() => sim.act({ hangup: true })}>

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { compileFlow } from '@phonetree/engine'
-import { useEditor } from '../store/editor-store.ts'
+import { useEditor, validationSettled } from '../store/editor-store.ts'
 import { answerOf, formOf, prettyBody, timeoutMessage } from './http-answer.ts'
 import { useSimulator } from './simulator-store.ts'
 import { toLocalInput } from './settings.ts'
@@ -9,15 +9,16 @@ import { toLocalInput } from './settings.ts'
 const SUPPORT = readFileSync(new URL('../../../../flows/support.yaml', import.meta.url), 'utf8')
 
 describe('the simulator panel state', () => {
-  beforeEach(() => {
+  beforeEach(async () => {
     useEditor.getState().opened({ id: 'support', source: SUPPORT, layout: null, etag: 'e1' })
+    await validationSettled()
     useSimulator.getState().prepare(null, undefined)
     useSimulator.getState().prepare('support', useEditor.getState().loaded.flow)
   })
 
   it('follows the call on the canvas, remembers API answers across calls, and clears on reset', () => {
     const sim = useSimulator.getState()
-    const compiled = compileFlow(useEditor.getState().loaded)
+    const compiled = compileFlow(useEditor.getState().loaded.flow!)
     // The clock is local time; make it Monday 10:00 in Chicago whatever the machine's zone.
     sim.setForm({ clock: toLocalInput(new Date('2026-11-23T16:00:00Z')) })
     sim.startCall(compiled)
@@ -53,13 +54,13 @@ describe('the simulator panel state', () => {
 
   it('says what is wrong with the settings instead of starting', () => {
     useSimulator.getState().setForm({ clock: '' })
-    useSimulator.getState().startCall(compileFlow(useEditor.getState().loaded))
+    useSimulator.getState().startCall(compileFlow(useEditor.getState().loaded.flow!))
     expect(useSimulator.getState().session).toBeUndefined()
     expect(useSimulator.getState().error).toBe('set the clock to a date and time')
   })
 
   it('a different flow gets a fresh form and forgets the call', () => {
-    useSimulator.getState().startCall(compileFlow(useEditor.getState().loaded))
+    useSimulator.getState().startCall(compileFlow(useEditor.getState().loaded.flow!))
     useSimulator.getState().prepare('support', undefined)
     expect(useSimulator.getState().session).toBeDefined()
     useSimulator.getState().prepare('verify', undefined)

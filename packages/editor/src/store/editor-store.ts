@@ -1,7 +1,10 @@
 import { create } from 'zustand'
 import { temporal } from 'zundo'
-import { loadFlow } from '@phonetree/engine'
-import type { Flow, LoadedFlow } from '@phonetree/engine'
+import type { Flow } from '@phonetree/engine'
+import { createValidator } from '../validation/validator.ts'
+import type { Validation } from '../validation/validator.ts'
+import { defaultTransport } from '../validation/transport.ts'
+import { validate } from '../validation/validate.ts'
 
 /** Canvas positions, kept beside the flow in `flows/<id>.layout.json`. */
 export interface Layout {
@@ -31,8 +34,11 @@ export interface EditorState {
   /** What is on disk (to tell whether there are unsaved changes). */
   savedText: string
   savedLayout: Layout
-  /** `text` validated by the engine (recomputed on every change). */
-  loaded: LoadedFlow
+  /**
+   * The engine's validation of the text, done in a worker after each change: it describes
+   * `loaded.text`, which is the current text except while a validation runs (`isValidating`).
+   */
+  loaded: Validation
   selection: string[]
   highlight: Highlight
   panel: Panel
@@ -41,7 +47,7 @@ export interface EditorState {
   /** A short message for the status bar ("Saved", "Couldn't save: …"). */
   status: string
 
-  /** Replaces the text (an edit, the YAML panel, undo); re-validates. */
+  /** Replaces the text (an edit, the YAML panel, undo); the validation follows. */
   setText(text: string): void
   setLayout(layout: Layout): void
   /** Moves nodes on the canvas: one undo step per call (call it when a drag ends). */
@@ -58,7 +64,7 @@ export interface EditorState {
 }
 
 const EMPTY_LAYOUT: Layout = { nodes: {} }
-const validate = (text: string, id: string | null): LoadedFlow => loadFlow(text, `flows/${id ?? 'untitled'}.yaml`)
+const fileOf = (id: string | null): string => `flows/${id ?? 'untitled'}.yaml`
 
 /**
  * The editor's single store. Views read from it; every change to the flow goes through
@@ -75,13 +81,13 @@ export const useEditor = create<EditorState>()(
       etag: null,
       savedText: '',
       savedLayout: EMPTY_LAYOUT,
-      loaded: validate('', null),
+      loaded: validate({ seq: 0, text: '', file: fileOf(null) }),
       selection: [],
       highlight: { visited: [], taken: [] },
       panel: 'inspector',
       conflict: null,
       status: '',
-      setText: (text) => set({ text, loaded: validate(text, get().flowId) }),
+      setText: (text) => set({ text }),
       setLayout: (layout) => set({ layout }),
       moveNodes: (positions) => set({ layout: { nodes: { ...get().layout.nodes, ...positions } } }),
       select: (selection) => set({ selection }),
@@ -90,7 +96,7 @@ export const useEditor = create<EditorState>()(
       opened: ({ id, source, layout, etag }) => {
         set({
           flowId: id, text: source, layout: layout ?? EMPTY_LAYOUT, etag, savedText: source, savedLayout: layout ?? EMPTY_LAYOUT,
-          loaded: validate(source, id), selection: [], highlight: { visited: [], taken: [] }, conflict: null, status: `Opened ${id}`,
+          selection: [], highlight: { visited: [], taken: [] }, conflict: null, status: `Opened ${id}`,
         })
         useEditor.temporal.getState().clear()
       },
@@ -107,17 +113,38 @@ export const useEditor = create<EditorState>()(
   ),
 )
 
-/** Undo and redo restore text and layout; the derived validation follows the text. */
+// Every change of the text (an edit, undo, redo, opening a flow) asks for its validation; an
+// answer is stored only while its text is still the current one, so problems, markers and the
+// simulator never describe another text for longer than a validation takes.
+const validator = createValidator(defaultTransport(), (validation) => {
+  const { text, flowId } = useEditor.getState()
+  if (validation.text === text && validation.file === fileOf(flowId)) useEditor.setState({ loaded: validation })
+})
+useEditor.subscribe((state, previous) => {
+  if (state.text !== previous.text || state.flowId !== previous.flowId) validator.request(state.text, fileOf(state.flowId))
+})
+
+/**
+ * Resolves once the validation of the current text is in (for tests, and actions that need it).
+ *
+ * @example useEditor.getState().setText(text); await validationSettled(); useEditor.getState().loaded.ok
+ */
+export function validationSettled(): Promise<void> {
+  return validator.settled()
+}
+
+/** Whether the text changed since its last validation (problems shown are the previous text's). */
+export function isValidating(state: Pick<EditorState, 'text' | 'flowId' | 'loaded'>): boolean {
+  return state.loaded.text !== state.text || state.loaded.file !== fileOf(state.flowId)
+}
+
+/** Undo and redo restore text and layout; the draft and the validation follow the text. */
 export function undo(): void {
   useEditor.temporal.getState().undo()
-  const { text, flowId } = useEditor.getState()
-  useEditor.setState({ loaded: validate(text, flowId) })
 }
 
 export function redo(): void {
   useEditor.temporal.getState().redo()
-  const { text, flowId } = useEditor.getState()
-  useEditor.setState({ loaded: validate(text, flowId) })
 }
 
 /** The flow as last validated, when the text matches the schema (it may still have graph errors). */
