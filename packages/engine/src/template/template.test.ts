@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
+import { Liquid, analyzeSync } from 'liquidjs'
 import { PATH_ROOTS, TemplateError, checkTemplate, readPath, renderTemplate } from './template.ts'
 import type { Scope } from './template.ts'
 
@@ -201,6 +202,19 @@ describe('checkTemplate', () => {
     expect(checkTemplate('Hi {{ vars.name')).toMatchObject({ ok: false, index: 3 })
     expect(checkTemplate('ab\n{% if vars.x %}yes')).toMatchObject({ ok: false, message: 'tag {% if vars.x %} not closed', index: 3 })
     expect(checkTemplate('x {% frobnicate %}')).toMatchObject({ ok: false, message: 'tag "frobnicate" not found', index: 2 })
+  })
+
+  it('reads nothing from text without a {, as Liquid itself finds (property)', () => {
+    const liquid = new Liquid()
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }).filter((s) => !s.includes('{')), (source) => {
+      expect(analyzeSync(liquid.parse(source)).globals).toEqual({})
+      expect(checkTemplate(source)).toEqual({ ok: true, paths: [] })
+    }))
+  })
+
+  it('still refuses plain text longer than Liquid parses', () => {
+    expect(checkTemplate('a'.repeat(100_001))).toEqual({ ok: false, message: 'parse length limit exceeded' })
+    expect(checkTemplate('a'.repeat(100_000))).toEqual({ ok: true, paths: [] })
   })
 
   it('rejects tags that would read files', () => {
