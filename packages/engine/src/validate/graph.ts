@@ -42,6 +42,22 @@ export function hasNode(flow: Flow, id: string): boolean {
   return Object.hasOwn(flow.nodes, id)
 }
 
+/**
+ * The edges leaving each node that `keep` accepts (the flow-level `start` and `onError`
+ * entries leave no node). Lists grow in place: copying them per edge made garbage in
+ * proportion to a large flow's edges.
+ */
+function outgoing(edges: readonly Edge[], keep: (edge: Edge) => boolean = () => true): Map<string, Edge[]> {
+  const out = new Map<string, Edge[]>()
+  for (const e of edges) {
+    if (e.from === '' || !keep(e)) continue
+    const list = out.get(e.from)
+    if (list === undefined) out.set(e.from, [e])
+    else list.push(e)
+  }
+  return out
+}
+
 function edgePath(edge: Edge): (string | number)[] {
   return edge.from === '' ? edge.path : ['nodes', edge.from, ...edge.path]
 }
@@ -61,15 +77,14 @@ function unknownTargets(flow: Flow, edges: Edge[]): PathProblem[] {
 function unreachable(flow: Flow, edges: Edge[]): PathProblem[] {
   // With no start node, every node would be "unreachable"; the unknown start is the problem.
   if (!hasNode(flow, flow.start)) return []
-  const out = new Map<string, string[]>()
-  for (const e of edges) if (e.from !== '') out.set(e.from, [...(out.get(e.from) ?? []), e.to])
+  const out = outgoing(edges)
   const seen = new Set<string>()
   const queue = [flow.start, ...(flow.onError !== undefined ? [flow.onError] : [])]
   while (queue.length > 0) {
     const id = queue.pop()!
     if (seen.has(id) || !hasNode(flow, id)) continue
     seen.add(id)
-    queue.push(...(out.get(id) ?? []))
+    for (const e of out.get(id) ?? []) queue.push(e.to)
   }
   return Object.keys(flow.nodes)
     .filter((id) => !seen.has(id))
@@ -141,8 +156,7 @@ function failureEdges(flow: Flow): PathProblem[] {
  */
 function inputFreeCycles(flow: Flow, edges: Edge[]): PathProblem[] {
   const free = (id: string) => hasNode(flow, id) && !CALLER_INPUT_TYPES.has(flow.nodes[id]!.type)
-  const out = new Map<string, Edge[]>()
-  for (const e of edges) if (e.from !== '' && free(e.from) && free(e.to)) out.set(e.from, [...(out.get(e.from) ?? []), e])
+  const out = outgoing(edges, (e) => free(e.from) && free(e.to))
   const index = new Map<string, number>()
   const low = new Map<string, number>()
   const stack: string[] = []

@@ -48,8 +48,9 @@ export function checkParsed({ source, problems }: { source: SourceDocument; prob
     return { file, source, ...(flow ? { flow } : {}), problems, ok: flow !== undefined && !hasErrors(problems) }
   }
   if (hasErrors(problems)) return done()
-  // A file read without yaml's Document (source.data) is a mapping whose keys read as written,
-  // so the two checks below find nothing there; asking them would build the Document.
+  // A file read without yaml's Document (source.data) is a mapping whose keys read as written
+  // and include no __proto__ (quick-read.ts leaves such files to yaml), so the checks of the
+  // root, of keys and of __proto__ below find nothing there; asking would build the Document.
   if (source.data === undefined && !isMap(source.doc.contents)) {
     problems.push({ code: 'NOT_A_MAPPING', message: 'a flow file is a mapping with flow, start and nodes', file, line: 1, col: 1, severity: 'error' })
     return done()
@@ -61,7 +62,7 @@ export function checkParsed({ source, problems }: { source: SourceDocument; prob
     return done()
   }
   const { data } = read
-  problems.push(...protoKeys(source, data))
+  if (source.data === undefined) problems.push(...protoKeys(source, data))
   const parsed = FlowSchema.safeParse(data)
   if (!parsed.success) {
     problems.push(...schemaProblems(source, parsed.error.issues, data))
