@@ -3,9 +3,7 @@
  * --cpu-prof on the chosen store, plays whole calls for a few seconds, stops it, and prints
  * where its CPU time went.
  *
- * Usage: npx tsx bench/tools/profile-server.ts [--store memory|sqlite|redis] [--callers 50] [--seconds 5] [--top 40] [--prototype]
- *
- * --prototype runs the server with the prototypes of the proposed fixes (bench/prototypes/).
+ * Usage: npx tsx bench/tools/profile-server.ts [--store memory|sqlite|redis] [--callers 50] [--seconds 5] [--top 40]
  */
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
@@ -19,7 +17,7 @@ import { BENCH_FLOW_ID, BENCH_FLOW_YAML } from '../webhook/flow.ts'
 import { runLoad } from '../webhook/loadgen.ts'
 import { summarizeProfile } from './cpuprofile.ts'
 
-const { values } = parseArgs({ options: { store: { type: 'string', default: 'memory' }, callers: { type: 'string', default: '50' }, seconds: { type: 'string', default: '5' }, top: { type: 'string', default: '40' }, prototype: { type: 'boolean', default: false } } })
+const { values } = parseArgs({ options: { store: { type: 'string', default: 'memory' }, callers: { type: 'string', default: '50' }, seconds: { type: 'string', default: '5' }, top: { type: 'string', default: '40' } } })
 const dir = await mkdtemp(join(tmpdir(), 'phonetree-profile-'))
 mkdirSync(join(dir, 'flows'))
 writeFileSync(join(dir, 'flows', `${BENCH_FLOW_ID}.yaml`), BENCH_FLOW_YAML)
@@ -27,7 +25,7 @@ let redis: RedisServer | undefined
 const store = values.store === 'redis' ? (redis = await startRedis()).url : values.store === 'sqlite' ? join(dir, 'calls.db') : 'memory'
 const port = await freePort()
 const fd = openSync(join(dir, 'server.log'), 'w')
-const child = launch(process.execPath, [...(values.prototype ? ['--import', 'tsx', '--import', './bench/prototypes/register.ts'] : []), '--cpu-prof', `--cpu-prof-dir=${dir}`, PHONETREE_BIN, 'serve', '--port', String(port), '--flows', join(dir, 'flows')], { env: cleanEnv({ PHONETREE_STORE: store }), stdio: ['ignore', fd, fd] })
+const child = launch(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, PHONETREE_BIN, 'serve', '--port', String(port), '--flows', join(dir, 'flows')], { env: cleanEnv({ PHONETREE_STORE: store }), stdio: ['ignore', fd, fd] })
 closeSync(fd)
 if (!(await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, { timeoutMs: 30_000, everyMs: 50 }))) throw new Error(readFileSync(join(dir, 'server.log'), 'utf8'))
 const result = await runLoad({ port, callers: Number(values.callers), seconds: Number(values.seconds), warmupSeconds: 1, checkContent: true, runId: 'prof' })

@@ -1,8 +1,7 @@
 /**
  * Where a webhook's time goes, measured in one process without sockets: the pieces Phonetree
  * adds to what a bare Hono app does, each timed on its own (medians over rounds). It explains
- * the gap to the baseline and measures the prototypes of the proposed fixes against the code
- * they would replace.
+ * the gap to the baseline.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -23,8 +22,6 @@ import { computeSignature, publicUrlFor, verifySignature } from '../../packages/
 import { lastValues, readFormAll } from '../../packages/server/src/twilio/webhook.ts'
 import { fmt, table } from '../lib/format.ts'
 import { median, nowNs } from '../lib/stats.ts'
-import { createMemoryStore as createPrototypeMemoryStore } from '../prototypes/memory-store.ts'
-import { fastStart, fastStep } from '../prototypes/step.ts'
 import { BENCH_FLOW_ID, BENCH_FLOW_YAML, CALL_SCRIPT, FIXED_TWIML, baseParams } from './flow.ts'
 
 export interface Piece {
@@ -53,7 +50,7 @@ export async function anatomy(dir: string, redisUrl: string | undefined, batchMs
   const app = createApp({ config, flows, store: memory, log, calls: new CallService({ flows, store: memory, log }) })
   const bare = bareApp()
   const compiled = flows.get(BENCH_FLOW_ID)!
-  const stores: Array<[string, CallStore]> = [['memory', memory], ['prototype memory', createPrototypeMemoryStore()], ['sqlite', createSqliteStore(join(dir, 'anatomy.db'))], ...(redisUrl ? [['redis', createRedisStore(redisUrl, { prefix: 'anatomy:' })] as [string, CallStore]] : [])]
+  const stores: Array<[string, CallStore]> = [['memory', memory], ['sqlite', createSqliteStore(join(dir, 'anatomy.db'))], ...(redisUrl ? [['redis', createRedisStore(redisUrl, { prefix: 'anatomy:' })] as [string, CallStore]] : [])]
   try {
     // A realistic record and step: what the bench call leaves after its third webhook.
     let n = 0
@@ -71,15 +68,13 @@ export async function anatomy(dir: string, redisUrl: string | undefined, batchMs
     const pieces: Array<{ name: string; note: string; run: () => unknown | Promise<unknown>; perCall?: number }> = [
       { name: 'bare Hono app.request, per webhook', note: 'the baseline app in-process: routing, body read, fixed TwiML', run: () => playCall(bare, `CAbare${n++}`), perCall: CALL_SCRIPT.length },
       { name: 'Phonetree app.request, per webhook (memory store)', note: 'the whole app in-process, averaged over the bench call', run: () => playCall(app, `CAanatomy${n++}`), perCall: CALL_SCRIPT.length },
-      { name: 'readFormAll (web Request → form)', note: 'app.ts reads the body through the Request stream', run: () => readFormAll(formRequest(body), 65_536) },
+      { name: 'readFormAll (web Request → form)', note: 'the web-standard path (the Node adapter reads its socket directly)', run: () => readFormAll(formRequest(body), 65_536) },
       { name: 'URLSearchParams on the raw body', note: 'for comparison: parsing the same body as text', run: () => Object.fromEntries(new URLSearchParams(body)) },
       { name: 'verifySignature (signed webhooks only)', note: 'app.ts: HMAC-SHA1 over the URL and sorted parameters', run: () => verifySignature(TOKEN, signature, publicUrlFor('http://127.0.0.1:3000', '/voice/bench/1', ''), fields) },
-      { name: 'engine start()', note: 'incoming webhook: initialTransition', run: () => start(compiled, record.snapshot.context.call, CLOCK) },
-      { name: 'prototype start()', note: 'bench/prototypes/step.ts: inert actor scope reused', run: () => fastStart(compiled, record.snapshot.context.call, CLOCK) },
+      { name: 'engine start()', note: 'incoming webhook: the machine\'s initial snapshot', run: () => start(compiled, record.snapshot.context.call, CLOCK) },
       { name: 'engine step() from JSON', note: 'a Gather answer: main menu → billing', run: () => step(compiled, JSON.parse(stored) as CallSnapshot, { type: 'DIGITS', digits: '1' }, CLOCK) },
-      { name: 'prototype step() from JSON', note: 'scope reused, restore cached per node', run: () => fastStep(compiled, JSON.parse(stored) as CallSnapshot, { type: 'DIGITS', digits: '1' }, CLOCK) },
       { name: 'renderTwiml', note: 'the billing menu view', run: () => renderTwiml(view, { actionUrl: '/voice/bench/2', audioBaseUrl: '/audio/', transcribeCallbackUrl: '/voice/bench/2/transcription' }) },
-      { name: `JSON deep copy of the record (${fmt(JSON.stringify(record).length)} B)`, note: 'the memory store copies on every read and write', run: () => JSON.parse(JSON.stringify(record)) as unknown },
+      { name: `JSON deep copy of the record (${fmt(JSON.stringify(record).length)} B)`, note: 'what any copy of the record costs (the memory store parses one per read)', run: () => JSON.parse(JSON.stringify(record)) as unknown },
       ...stores.map(([kind, store]) => ({
         name: `${kind} store: withCall read + write`, note: 'lock, read the record, write it back with one step record, unlock',
         run: () => storeRoundTrip(store, `CAstore${kind.replace(/\W/g, "")}${n++ % 200}`, record, stepRecord),

@@ -24,17 +24,14 @@ import { runLoad } from './loadgen.ts'
 import type { LoadResult } from './loadgen.ts'
 
 const AUTH_TOKEN = '12345678901234567890123456789012'
-/** Swaps the engine's step module and the memory store for their prototypes (before/after without editing the sources). */
-const PROTOTYPE_FLAGS = ['--import', 'tsx', '--import', './bench/prototypes/register.ts']
-
-export type TargetId = 'bare' | 'memory' | 'sqlite' | 'redis' | 'memory-signed' | 'memory-prototype' | 'sqlite-prototype'
+export type TargetId = 'bare' | 'memory' | 'sqlite' | 'redis' | 'memory-signed'
 
 export interface Plan {
   callers: number[]
   rounds: number
   seconds: number
   warmupSeconds: number
-  /** The concurrency at which the signed run and the prototype server join the comparison. */
+  /** The concurrency at which the signed run joins the comparison. */
   signedAt: number
   /** Wall time of one timed batch in the in-process anatomy. */
   anatomyBatchMs: number
@@ -50,7 +47,8 @@ const THROUGHPUT_GOAL: Partial<Record<TargetId, number>> = { memory: 0.85, sqlit
 const P99_GOAL = 2
 
 export interface Server {
-  id: TargetId
+  /** A TargetId, or any name a tool gives a server of its own. */
+  id: string
   label: string
   port: number
   child: ChildProcess
@@ -83,17 +81,16 @@ export async function run(mode: Mode, log: (line: string) => void): Promise<Sect
       ['sqlite', 'Phonetree, SQLite store', { PHONETREE_STORE: join(dir, 'calls.db') }],
       ['redis', 'Phonetree, Redis store', { PHONETREE_STORE: redis.url }],
       ['memory-signed', 'Phonetree, memory store, signed webhooks', { PHONETREE_STORE: 'memory', TWILIO_AUTH_TOKEN: AUTH_TOKEN }],
-      ['memory-prototype', 'Phonetree, memory store, with the proposed fixes (prototypes)', { PHONETREE_STORE: 'memory' }],
     ]
     // Started one at a time: each start compiles flows and loads the sources with tsx.
     for (const [id, label, env] of specs) servers.push(await startTarget(id, label, dir, flowsDir, env))
     log(`servers up: ${servers.map((s) => `${s.id}@${s.port}`).join(', ')}`)
 
     const samples = new Map<string, Sample[]>()
-    const key = (id: TargetId, callers: number) => `${id}@${callers}`
+    const key = (id: string, callers: number) => `${id}@${callers}`
     let windows = 0
     for (const callers of plan.callers) {
-      const ids: TargetId[] = ['bare', 'memory', 'sqlite', 'redis', ...(callers === plan.signedAt ? ['memory-signed' as const, 'memory-prototype' as const] : [])]
+      const ids: TargetId[] = ['bare', 'memory', 'sqlite', 'redis', ...(callers === plan.signedAt ? ['memory-signed' as const] : [])]
       for (let round = 0; round < plan.rounds; round++) {
         // Rotate the order so no target always runs first (cold) or last (after the others' garbage).
         const order = ids.map((_, i) => ids[(i + round) % ids.length]!)
@@ -118,7 +115,13 @@ export async function run(mode: Mode, log: (line: string) => void): Promise<Sect
   }
 }
 
-export async function startTarget(id: TargetId, label: string, dir: string, flowsDir: string, env: Record<string, string> | undefined): Promise<Server> {
+/**
+ * Starts one server to measure: the bare baseline when `env` is undefined, else `phonetree
+ * serve` with `env` (the `bin` of another checkout, for before/after runs).
+ *
+ * @example await startTarget('memory', 'memory store', dir, flowsDir, { PHONETREE_STORE: 'memory' })
+ */
+export async function startTarget(id: string, label: string, dir: string, flowsDir: string, env: Record<string, string> | undefined, bin: string = PHONETREE_BIN): Promise<Server> {
   const port = await freePort()
   const logFile = join(dir, `${id}.log`)
   // The server's JSON log lines go to a file: reading them through a pipe would cost the
@@ -127,7 +130,7 @@ export async function startTarget(id: TargetId, label: string, dir: string, flow
   const signed: Record<string, string> = env?.TWILIO_AUTH_TOKEN !== undefined ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}
   const child = env === undefined
     ? launch(process.execPath, ['--import', 'tsx', 'bench/webhook/bare-server.ts', String(port)], { env: cleanEnv(), stdio: ['ignore', fd, fd] })
-    : launch(process.execPath, [...(id.endsWith('-prototype') ? PROTOTYPE_FLAGS : []), PHONETREE_BIN, 'serve', '--port', String(port), '--flows', flowsDir], { env: cleanEnv({ ...env, ...signed }), stdio: ['ignore', fd, fd] })
+    : launch(process.execPath, [bin, 'serve', '--port', String(port), '--flows', flowsDir], { env: cleanEnv({ ...env, ...signed }), stdio: ['ignore', fd, fd] })
   closeSync(fd)
   const ready = await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) })).status === 200, {
     timeoutMs: 30_000, everyMs: 50, gone: () => child.exitCode !== null,
@@ -193,7 +196,7 @@ function summarize(list: Sample[], baseline: Sample[]): Summary {
   }
 }
 
-function report(plan: Plan, servers: Server[], samples: Map<string, Sample[]>, key: (id: TargetId, callers: number) => string, pieces: Piece[]): SectionOutput {
+function report(plan: Plan, servers: Server[], samples: Map<string, Sample[]>, key: (id: string, callers: number) => string, pieces: Piece[]): SectionOutput {
   const targets: Target[] = []
   const parts: string[] = [
     `Whole calls of ${CALL_SCRIPT.length} webhooks each (incoming, ${CALL_SCRIPT.filter((t) => t.kind === 'gather').length} Gather answers of which one is a no-match, the status callback) against the purpose-built \`bench\` flow (\`bench/webhook/flow.ts\`: three menus, a template, a set, a branch, an always-open hours node, no http nodes). `
@@ -215,7 +218,7 @@ function report(plan: Plan, servers: Server[], samples: Map<string, Sample[]>, k
         server.label, fmt(s.callsPerSecond), fmt(s.webhooksPerSecond), server.id === 'bare' ? '1.00×' : percent(s.throughputRatio),
         fmt(s.p50Ms), fmt(s.p99Ms), fmt(s.maxMs), server.id === 'bare' ? '1.00×' : ratio(s.p99Ratio), String(s.errors), fmt(s.serverCpuUs),
       ])
-      const goal = THROUGHPUT_GOAL[server.id]
+      const goal = THROUGHPUT_GOAL[server.id as TargetId]
       if (goal !== undefined) {
         targets.push({ name: `${server.id} store throughput, ${callers} callers`, goal: `≥ ${percent(goal)} of bare Hono`, actual: percent(s.throughputRatio), met: s.throughputRatio >= goal })
         targets.push({ name: `${server.id} store p99, ${callers} callers`, goal: `≤ ${P99_GOAL}× bare Hono's p99`, actual: `${ratio(s.p99Ratio)} (${fmt(s.p99Ms)} ms)`, met: s.p99Ratio <= P99_GOAL })
@@ -229,14 +232,10 @@ function report(plan: Plan, servers: Server[], samples: Map<string, Sample[]>, k
   if (signed !== undefined && unsigned !== undefined) {
     parts.push(`Signature cost (memory store, ${plan.signedAt} callers): signed webhooks run at ${percent(signed.webhooksPerSecond / unsigned.webhooksPerSecond)} of the unsigned throughput; server CPU ${fmt(signed.serverCpuUs)} µs/webhook signed vs ${fmt(unsigned.serverCpuUs)} unsigned (${fmt(signed.serverCpuUs - unsigned.serverCpuUs)} µs for the HMAC check).`)
   }
-  const proto = summaries[key('memory-prototype', plan.signedAt)]
-  if (proto !== undefined && unsigned !== undefined) {
-    parts.push(`**Before and after the proposed fixes** (memory store, ${plan.signedAt} callers): the same server with the engine's \`start\`/\`step\`, the memory store and the webhook body reader swapped for their prototypes (\`bench/prototypes/\`, loaded through a module resolve hook; no source edited) answers ${fmt(proto.webhooksPerSecond)} webhooks/s against ${fmt(unsigned.webhooksPerSecond)} (${percent(proto.throughputRatio)} vs ${percent(unsigned.throughputRatio)} of the baseline), p99 ${fmt(proto.p99Ms)} ms vs ${fmt(unsigned.p99Ms)} ms, server CPU ${fmt(proto.serverCpuUs)} µs/webhook vs ${fmt(unsigned.serverCpuUs)}.`)
-  }
   const failures = Object.entries(summaries).filter(([, s]) => s.errors > 0)
   if (failures.length > 0) parts.push(`Errors seen: ${failures.map(([k, s]) => `${k}: ${s.errorSamples.join(' / ')}`).join('; ')}`)
   const generatorCpu = median(Object.values(summaries).map((s) => s.generatorCpuUs))
   parts.push(`The generator itself used a median ${fmt(generatorCpu)} µs of CPU per webhook.`)
-  parts.push(`**Where a webhook's time goes** (in one process, no sockets, \`bench/webhook/anatomy.ts\`; medians of ${5} rounds). The pieces Phonetree adds to the bare app, and the prototypes of the proposed fixes next to the code they would replace:\n\n${anatomyTable(pieces)}`)
+  parts.push(`**Where a webhook's time goes** (in one process, no sockets, \`bench/webhook/anatomy.ts\`; medians of ${5} rounds). The pieces Phonetree adds to the bare app:\n\n${anatomyTable(pieces)}`)
   return { body: parts.join('\n\n'), targets, data: { plan, samples: Object.fromEntries(samples), summaries, anatomy: pieces } }
 }

@@ -20,6 +20,29 @@ describe('localParts', () => {
     expect(localParts(new Date('2026-06-01T00:00:00Z'), 'UTC').hour).toBe(0)
   })
 
+  it('answers every second of a minute alike, and like Intl, across zones and DST changes (it keeps the last answer per zone)', () => {
+    const zones = ['America/Chicago', 'Europe/Berlin', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/St_Johns']
+    const intl = new Map(zones.map((z) => [z, new Intl.DateTimeFormat('en-US', { timeZone: z, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' })]))
+    const oracle = (at: Date, zone: string) => {
+      const p = Object.fromEntries(intl.get(zone)!.formatToParts(at).map((x) => [x.type, x.value]))
+      return { year: Number(p.year), month: Number(p.month), day: Number(p.day), hour: Number(p.hour) % 24, minute: Number(p.minute) }
+    }
+    // Minutes around 2026's DST changes, and anywhere from 1973 to 2100.
+    const transitions = ['2026-03-08T08:00:00Z', '2026-03-29T01:00:00Z', '2026-10-25T01:00:00Z', '2026-11-01T07:00:00Z', '2026-04-05T15:00:00Z'].map((iso) => Date.parse(iso))
+    const instant = fc.oneof(
+      fc.tuple(fc.constantFrom(...transitions), fc.integer({ min: -90, max: 90 })).map(([t, m]) => t + m * 60_000),
+      fc.integer({ min: Date.parse('1973-01-01T00:00:00Z'), max: Date.parse('2100-01-01T00:00:00Z') }),
+    )
+    fc.assert(fc.property(instant, fc.constantFrom(...zones), fc.array(fc.integer({ min: 0, max: 59_999 }), { minLength: 1, maxLength: 4 }), (t, zone, offsets) => {
+      const minuteStart = Math.floor(t / 60_000) * 60_000
+      for (const ms of offsets) {
+        const at = new Date(minuteStart + ms)
+        const { year, month, day, hour, minute } = localParts(at, zone)
+        expect({ year, month, day, hour, minute }).toEqual(oracle(at, zone))
+      }
+    }), { numRuns: 2000 })
+  })
+
   it('throws a RangeError for an unknown zone', () => {
     expect(() => localParts(new Date('2026-03-09T12:00:00Z'), 'Mars/Olympus')).toThrow(RangeError)
   })

@@ -94,6 +94,22 @@ function isoDate(year: number, month: number, day: number): string {
  * // → { year: 2026, month: 3, day: 9, weekday: 1, hour: 8, minute: 30, date: '2026-03-09' }
  */
 export function localParts(at: Date, timezone: string): LocalParts {
+  const minute = Math.floor(at.getTime() / 60_000)
+  const cached = lastParts.get(timezone)
+  if (cached !== undefined && cached.minute === minute) return cached.parts
+  const parts = computeLocalParts(at, timezone)
+  // Since 1972 every zone's offset is a whole number of minutes, so one UTC minute is one
+  // local minute; earlier local mean times had offsets in seconds.
+  if (at.getTime() >= WHOLE_MINUTE_OFFSETS_SINCE) lastParts.set(timezone, { minute, parts: Object.freeze(parts) })
+  return parts
+}
+
+/** 1973-01-01T00:00:00Z. */
+const WHOLE_MINUTE_OFFSETS_SINCE = 94_694_400_000
+/** The last answer per zone: the calls of one busy minute all ask for the same one. */
+const lastParts = new Map<string, { minute: number; parts: Readonly<LocalParts> }>()
+
+function computeLocalParts(at: Date, timezone: string): LocalParts {
   const f = formatterFor(timezone)
   if (f === null) throw new RangeError(`unknown time zone: ${timezone}`)
   const parts: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {}

@@ -305,22 +305,16 @@ function isBlank(text: string): boolean {
 // in attributes `"` is escaped (values are always double-quoted, so `'` and `>` are harmless) and
 // tab/LF/CR become references so attribute-value normalisation keeps them.
 function escapeText(text: string): string {
-  return removeIllegalXmlChars(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\r/g, '&#xD;')
+  return removeIllegalXmlChars(text).replace(TEXT_SPECIAL, (c) => ENTITIES[c]!)
 }
 
 function escapeAttribute(value: string): string {
-  return removeIllegalXmlChars(value)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/"/g, '&quot;')
-    .replace(/\t/g, '&#x9;')
-    .replace(/\n/g, '&#xA;')
-    .replace(/\r/g, '&#xD;')
+  return removeIllegalXmlChars(value).replace(ATTRIBUTE_SPECIAL, (c) => ENTITIES[c]!)
 }
+
+const TEXT_SPECIAL = /[&<>\r]/g
+const ATTRIBUTE_SPECIAL = /[&<"\t\n\r]/g
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' }
 
 function serializeDocument(verbs: XmlElement[]): string {
   return XML_DECLARATION + serialize(element('Response', {}, verbs))
@@ -328,11 +322,13 @@ function serializeDocument(verbs: XmlElement[]): string {
 
 function serialize(node: XmlNode): string {
   if (typeof node === 'string') return escapeText(node)
-  const attributes = Object.entries(node.attributes)
-    .filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined)
-    .map(([name, value]) => ` ${name}="${escapeAttribute(String(value))}"`)
-    .join('')
-  const content = node.children.map(serialize).join('')
+  let attributes = ''
+  for (const name of Object.keys(node.attributes)) {
+    const value = node.attributes[name]
+    if (value !== undefined) attributes += ` ${name}="${escapeAttribute(String(value))}"`
+  }
+  let content = ''
+  for (const child of node.children) content += serialize(child)
   // Like xmlbuilder, an element whose content ends up empty is self-closed.
   return content === '' ? `<${node.name}${attributes}/>` : `<${node.name}${attributes}>${content}</${node.name}>`
 }

@@ -9,6 +9,7 @@ import { createLogger } from '../log.ts'
 import type { Logger } from '../log.ts'
 import { openStore } from '../store/open.ts'
 import { twilioDialer } from '../api/dialer.ts'
+import { nodeBodyReader } from './node-body.ts'
 
 export interface RunningServer {
   url: string
@@ -28,7 +29,7 @@ export async function startServer(config: Config, log: Logger = createLogger()):
   const store = await openStore(config.store)
   const flows = await FlowRegistry.open(config.flowsDir, store, log)
   const calls = new CallService({ flows, store, log, publicUrl: config.publicUrl, httpAllow: config.httpAllow })
-  const app = createApp({ config, flows, store, log, calls, dialer: twilioDialer(config, store, flows) })
+  const app = createApp({ config, flows, store, log, calls, dialer: twilioDialer(config, store, flows), bodyReader: nodeBodyReader })
   const retentionMs = config.retentionDays * 24 * 3600_000
   const purge = () => store.purge(Date.now() - retentionMs)
     .then((n) => { if (n > 0) log.info('purged old calls', { calls: n }) })

@@ -185,7 +185,8 @@ export class CallService {
     })
     // Twilio rejects a body over 64 kB (error 11750) and the caller hears its generic error;
     // long caller- or CRM-controlled text can get there, so the caller gets our apology instead.
-    const bytes = new TextEncoder().encode(twiml).length
+    // A UTF-8 character takes at most 3 bytes per UTF-16 unit, so most answers need no count.
+    const bytes = twiml.length * 3 <= MAX_BODY_BYTES ? twiml.length : Buffer.byteLength(twiml, 'utf8')
     if (bytes > MAX_BODY_BYTES) {
       this.options.log.error('rendered TwiML is over the 64 kB limit; answering with the apology', { flow, step: seq, node: result.node, bytes })
       return renderApology()

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -11,7 +12,7 @@ import type { RedisServer } from '../../../../test/support/redis.ts'
 import { LockTimeoutError, LostLockError, sleep } from './lock.ts'
 import { createMemoryStore } from './memory.ts'
 import { createRedisStore } from './redis.ts'
-import { createSqliteStore } from './sqlite.ts'
+import { createSqliteStore, MIGRATIONS } from './sqlite.ts'
 import type { CallRecord, CallStepRecord, CallStore, StoreOptions } from './types.ts'
 
 /** How a suite gets stores on one backend. */
@@ -410,6 +411,55 @@ describe('sqlite', () => {
       await after.close()
     }
   })
+  it('migrates a file of the first schema in place: locks become WITHOUT ROWID, a held lock still holds, calls are kept', async () => {
+    const path = await freshPath()
+    const first = createSqliteStore(path)
+    await save(first, record('CA1', { createdAt: 1 }), [step('CA1', 1)])
+    await first.close()
+    // Put the file back to the first schema, with a lock another process holds.
+    const db = new Database(path)
+    db.exec(`DROP TABLE locks; CREATE TABLE locks (sid TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL);
+      INSERT INTO locks VALUES ('CA1', 'other-process', ${Date.now() + 60_000}); PRAGMA user_version = 0`)
+    db.close()
+
+    const migrated = createSqliteStore(path, { lockWaitMs: 200 })
+    try {
+      const check = new Database(path)
+      const table = check.prepare("SELECT sql FROM sqlite_master WHERE name = 'locks'").get() as { sql: string }
+      const version = check.prepare('PRAGMA user_version').get() as { user_version: number }
+      check.close()
+      expect(table.sql).toMatch(/WITHOUT ROWID/)
+      expect(version.user_version).toBe(MIGRATIONS.length)
+      await expect(increment(migrated, 'CA1')).rejects.toBeInstanceOf(LockTimeoutError)
+      expect(await migrated.getCall('CA1')).toEqual(record('CA1', { createdAt: 1 }))
+      expect(await migrated.getSteps('CA1')).toEqual([step('CA1', 1)])
+    } finally {
+      await migrated.close()
+    }
+    // Opening a migrated file changes nothing more.
+    const again = createSqliteStore(path)
+    await again.close()
+  })
+
+  it('lets two processes open a new file at once; both run, and the file is migrated once', async () => {
+    const path = await freshPath()
+    const opened = await Promise.all([0, 1].map(() => new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
+        import { createSqliteStore } from ${JSON.stringify(new URL('./sqlite.ts', import.meta.url).pathname)}
+        const store = createSqliteStore(${JSON.stringify(path)})
+        await store.close()
+        process.stdout.write('ok')
+      `], { stdio: ['ignore', 'pipe', 'pipe'] })
+      let out = ''
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()))
+      child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(out))))
+    })))
+    expect(opened).toEqual(['ok', 'ok'])
+    const check = new Database(path)
+    expect((check.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(MIGRATIONS.length)
+    check.close()
+  })
 })
 
 describe('redis', () => {
@@ -437,6 +487,38 @@ describe('redis', () => {
         },
       }
     },
+  })
+
+  it('answers a webhook in two round trips: take the lock with the read, then write with the release', async () => {
+    const prefix = `test:${randomUUID()}:`
+    const store = createRedisStore(server.url, { prefix })
+    const admin = new Redis(server.url)
+    const watcher = new Redis(server.url)
+    const monitor = await watcher.monitor()
+    // What clients sent, leaving out the commands scripts run inside Redis.
+    const sent: string[] = []
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (source !== 'lua' && args.some((a) => a.includes(prefix))) sent.push(args[0]!.toLowerCase())
+    })
+    try {
+      await save(store, record('CA1'))
+      await sleep(100)
+      sent.length = 0
+      const seen = await store.withCall('CA1', async (current) => ({ result: current?.status, record: record('CA1', { status: 'ended' }), steps: [step('CA1', 2)] }))
+      await sleep(100)
+      expect(seen).toBe('active')
+      expect(sent).toEqual(['evalsha', 'evalsha'])
+      expect(await admin.exists(`${prefix}lock:CA1`)).toBe(0)
+      expect((await store.getCall('CA1'))?.status).toBe('ended')
+      // With nothing to write, the lock is given back on its own.
+      await store.withCall('CA1', async () => ({ result: undefined }))
+      expect(await admin.exists(`${prefix}lock:CA1`)).toBe(0)
+    } finally {
+      monitor.disconnect()
+      watcher.disconnect()
+      admin.disconnect()
+      await store.close()
+    }
   })
 
   it('fails fast while Redis is down and serves again once it is back, without a new store', async () => {

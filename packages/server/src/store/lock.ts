@@ -132,12 +132,23 @@ export interface Lease {
   lost: boolean
   /** Stops renewing the lease; called once, on release. */
   stopRenewing: () => void
+  /**
+   * What the store read in the same round trip that took the lock (a Redis script takes the
+   * lock and returns the call's record): the value, null when there was none, undefined when
+   * the store read nothing. Taken once, by the store's read.
+   */
+  prefetched?: string | null
+  /** Set by a store whose write also gave the lock back, so release need not ask again. */
+  releasedWithWrite?: boolean
 }
+
+/** An attempt to take a lock: taken or not, or taken together with a value read in the same trip. */
+export type Attempt = boolean | { taken: true; read: string | null }
 
 /** How a shared store takes, renews and gives back its cross-process lock row/key. */
 export interface RemoteLock {
   /** One atomic attempt: take the lock for `sid` as `token`, or take it over if expired. */
-  tryAcquire(sid: string, token: string, ttlMs: number): boolean | Promise<boolean>
+  tryAcquire(sid: string, token: string, ttlMs: number): Attempt | Promise<Attempt>
   /** Sets the lock to expire `ttlMs` from now, only if `token` still owns it; false if it does not. */
   extend(sid: string, token: string, ttlMs: number): boolean | Promise<boolean>
   /** Gives the lock back only if `token` still owns it. */
@@ -199,8 +210,15 @@ export function sharedLock(remote: RemoteLock, options: Required<StoreOptions>):
       const deadline = Date.now() + options.lockWaitMs
       const unlockLocal = await local.lock(sid, deadline)
       const token = randomUUID()
+      let prefetched: string | null | undefined
+      const attempt = async (): Promise<boolean> => {
+        const outcome = await remote.tryAcquire(sid, token, options.lockTtlMs)
+        if (typeof outcome === 'boolean') return outcome
+        prefetched = outcome.read
+        return true
+      }
       try {
-        await pollUntil(() => remote.tryAcquire(sid, token, options.lockTtlMs), deadline, () => new LockTimeoutError(sid, options.lockWaitMs))
+        await pollUntil(attempt, deadline, () => new LockTimeoutError(sid, options.lockWaitMs))
       } catch (error) {
         // A store error (e.g. a Redis command timeout) may hide an attempt the store still
         // applies later, leaving a lock nobody renews or releases: give it back, best effort.
@@ -212,14 +230,14 @@ export function sharedLock(remote: RemoteLock, options: Required<StoreOptions>):
         unlockLocal()
         throw error
       }
-      const lease: Lease = { token, unlockLocal, lost: false, stopRenewing: () => undefined }
+      const lease: Lease = { token, unlockLocal, lost: false, stopRenewing: () => undefined, ...(prefetched !== undefined ? { prefetched } : {}) }
       renew(sid, lease)
       return lease
     },
     async release(sid: string, lease: Lease): Promise<void> {
       lease.stopRenewing()
       try {
-        await remote.release(sid, lease.token)
+        if (lease.releasedWithWrite !== true) await remote.release(sid, lease.token)
       } finally {
         lease.unlockLocal()
       }

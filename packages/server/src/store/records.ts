@@ -58,7 +58,8 @@ export function newestFirst(a: Pick<CallRecord, 'sid' | 'createdAt'>, b: Pick<Ca
 export interface CallAccess<L> {
   acquire(sid: string): Promise<L>
   release(sid: string, lease: L): Promise<void>
-  read(sid: string): Promise<CallRecord | undefined>
+  /** Reads the call; `lease` is what `acquire` returned, for a store that read it then. */
+  read(sid: string, lease: L): Promise<CallRecord | undefined>
   /** Saves the record (if any) and appends the steps in one atomic write, while `lease` holds. */
   write(sid: string, lease: L, record: CallRecord | undefined, steps: CallStepRecord[]): Promise<void>
 }
@@ -72,7 +73,7 @@ export interface CallAccess<L> {
 export async function runUpdate<T, L>(access: CallAccess<L>, sid: string, fn: (record: CallRecord | undefined) => Promise<CallUpdate<T>>): Promise<T> {
   const lease = await access.acquire(sid)
   try {
-    const update = await fn(await access.read(sid))
+    const update = await fn(await access.read(sid, lease))
     if (update.record !== undefined && update.record.sid !== sid) {
       throw new Error(`withCall('${sid}') returned a record for call '${update.record.sid}'`)
     }

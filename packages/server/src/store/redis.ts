@@ -18,6 +18,14 @@ const COMMAND_TIMEOUT_MS = 2000
 const LIST_BATCH = 200
 const PURGE_BATCH = 500
 
+/**
+ * Takes the lock if it is free and, in the same round trip, reads the call it guards.
+ * KEYS: lock, call. ARGV: token, ttl ms. Returns {1, record or nil} when taken, {0} when not.
+ */
+const ACQUIRE_AND_READ = `
+  if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return {1, redis.call('GET', KEYS[2])} end
+  return {0}`
+
 /** Deletes the lock only if we still own it: after expiry it may be someone else's. */
 const RELEASE = `
   if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -30,7 +38,8 @@ const EXTEND = `
 
 /**
  * Writes record, index entries and steps in one atomic step, but only while our token still
- * holds the lock, so a holder whose lease ran out cannot overwrite its successor's update.
+ * holds the lock, so a holder whose lease ran out cannot overwrite its successor's update;
+ * then gives the lock back, saving the release's round trip.
  * KEYS: lock, call, steps, calls, updated[, flow calls]. ARGV: token, sid, record ('' = keep),
  * createdAt, updatedAt, steps….
  */
@@ -43,6 +52,7 @@ const WRITE = `
     redis.call('ZADD', KEYS[6], ARGV[4], ARGV[2])
   end
   for i = 6, #ARGV do redis.call('RPUSH', KEYS[3], ARGV[i]) end
+  redis.call('DEL', KEYS[1])
   return 1`
 
 /** Redis answering with an error (ioredis declares the class as `any`). */
@@ -75,11 +85,15 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
   const connection = connectionGuard(client, url)
   const { run } = connection
 
+  const acquireAndRead = script(ACQUIRE_AND_READ)
   const release = script(RELEASE)
   const extend = script(EXTEND)
   const write = script(WRITE)
   const lock = sharedLock({
-    tryAcquire: async (sid, token, ttlMs) => (await run(() => client.set(keys.lock(sid), token, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX'))) === 'OK',
+    tryAcquire: async (sid, token, ttlMs) => {
+      const [taken, record] = (await run(() => acquireAndRead(client, [keys.lock(sid), keys.call(sid)], [token, Math.max(1, Math.ceil(ttlMs))]))) as [number, string | null | undefined]
+      return taken === 1 ? { taken: true, read: record ?? null } : false
+    },
     extend: async (sid, token, ttlMs) => (await run(() => extend(client, [keys.lock(sid)], [token, Math.max(1, Math.ceil(ttlMs))]))) === 1,
     release: async (sid, token) => {
       await run(() => release(client, [keys.lock(sid)], [token]))
@@ -90,13 +104,19 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
   const access: CallAccess<Lease> = {
     acquire: (sid) => lock.acquire(sid),
     release: (sid, lease) => lock.release(sid, lease),
-    read: getCall,
+    read: async (sid, lease) => {
+      const prefetched = lease.prefetched
+      if (prefetched === undefined) return getCall(sid)
+      delete lease.prefetched
+      return parse<CallRecord>(prefetched)
+    },
     write: async (sid, lease, record, steps) => {
       if (lease.lost) throw new LostLockError(sid)
       const touched = [keys.lock(sid), keys.call(sid), keys.steps(sid), keys.calls, keys.updated]
       if (record !== undefined) touched.push(keys.flowCalls(record.flow))
       const args = [lease.token, sid, record === undefined ? '' : JSON.stringify(record), record?.createdAt ?? 0, record?.updatedAt ?? 0, ...steps.map((s) => JSON.stringify(s))]
       if ((await run(() => write(client, touched, args))) !== 1) throw new LostLockError(sid)
+      lease.releasedWithWrite = true
     },
   }
 

@@ -6,6 +6,7 @@
  * Twilio, but not that a caller-controlled value (caller name, speech, digits) is short or clean.
  */
 import type { CallEvent, CallInfo, DialStatus } from '@phonetree/engine'
+import { MalformedFormError, parseForm } from './form.ts'
 
 /** Parsed form parameters, one value per key (the last one when a key repeats). */
 export type FormParams = Readonly<Record<string, string>>
@@ -41,6 +42,14 @@ export async function readForm(request: Request, maxBytes: number): Promise<Reco
 }
 
 /**
+ * Reads a request's whole body, never holding more than `maxBytes` of it: it throws
+ * `bodyTooLarge(maxBytes)` as soon as more arrives, and a `WebhookError` (400) when the body
+ * cannot be read. The web-standard one reads `request.body`; a runtime adapter may pass a
+ * faster one that reads its own socket (see `adapter/node-body.ts`).
+ */
+export type BodyReader = (maxBytes: number) => Promise<Uint8Array>
+
+/**
  * Like `readForm`, but keeps every value of a repeated key. Signatures cover all of them, so
  * verify with this and then take `lastValues` of it. The body can only be read once.
  *
@@ -48,11 +57,16 @@ export async function readForm(request: Request, maxBytes: number): Promise<Reco
  * const fields = await readFormAll(request, 65_536)  // { Digits: ['1', '2'], … }
  * verifySignature(token, signature, url, fields) ? lastValues(fields) : undefined
  */
-export async function readFormAll(request: Request, maxBytes: number): Promise<Record<string, string[]>> {
+export async function readFormAll(request: Request, maxBytes: number, readBody: BodyReader = (max) => readAtMost(request.body, max)): Promise<Record<string, string[]>> {
   requireFormContentType(request.headers.get('content-type'))
   rejectDeclaredLength(request.headers.get('content-length'), maxBytes)
-  const bytes = await readAtMost(request.body, maxBytes)
-  return parseForm(decodeUtf8(bytes))
+  const text = decodeUtf8(await readBody(maxBytes))
+  try {
+    return parseForm(text)
+  } catch (error) {
+    if (error instanceof MalformedFormError) throw new WebhookError(400, error.message, { cause: error })
+    throw error
+  }
 }
 
 /**
@@ -62,11 +76,15 @@ export async function readFormAll(request: Request, maxBytes: number): Promise<R
  * lastValues({ Digits: ['1', '2'], From: ['+1415'] }) // { Digits: '2', From: '+1415' }
  */
 export function lastValues(fields: FormFields): Record<string, string> {
-  const entries = Object.entries(fields).flatMap(([name, values]) => {
-    const last = values[values.length - 1]
-    return last === undefined ? [] : [[name, last] as const]
-  })
-  return Object.fromEntries(entries)
+  const last: Record<string, string> = {}
+  for (const name of Object.keys(fields)) {
+    const values = fields[name]!
+    if (values.length === 0) continue
+    // Assigning __proto__ would set the prototype; it must stay a field.
+    if (name === '__proto__') Object.defineProperty(last, name, { value: values[values.length - 1], enumerable: true, writable: true, configurable: true })
+    else last[name] = values[values.length - 1]!
+  }
+  return last
 }
 
 /**
@@ -146,7 +164,7 @@ function requireFormContentType(header: string | null): void {
 /** Refuses before reading anything when the sender already admits that the body is too large. */
 function rejectDeclaredLength(header: string | null, maxBytes: number): void {
   if (header !== null && /^\d+$/.test(header.trim()) && Number(header) > maxBytes) {
-    throw tooLarge(maxBytes)
+    throw bodyTooLarge(maxBytes)
   }
 }
 
@@ -161,7 +179,7 @@ async function readAtMost(body: ReadableStream<Uint8Array> | null, maxBytes: num
       if (size > maxBytes) {
         // Cancelling tells the source (socket or stream) to stop producing the rest.
         await reader.cancel('body too large')
-        throw tooLarge(maxBytes)
+        throw bodyTooLarge(maxBytes)
       }
       chunks.push(next.value)
     }
@@ -174,7 +192,12 @@ async function readAtMost(body: ReadableStream<Uint8Array> | null, maxBytes: num
   return Buffer.concat(chunks, size)
 }
 
-function tooLarge(maxBytes: number): WebhookError {
+/**
+ * The refusal of a body over the limit (413).
+ *
+ * @example throw bodyTooLarge(65_536)
+ */
+export function bodyTooLarge(maxBytes: number): WebhookError {
   return new WebhookError(413, `request body is larger than ${maxBytes} bytes`)
 }
 
@@ -185,30 +208,6 @@ function decodeUtf8(bytes: Uint8Array): string {
     return UTF8.decode(bytes)
   } catch (error) {
     throw new WebhookError(400, 'request body is not valid UTF-8', { cause: error })
-  }
-}
-
-/** Form parsing as URLSearchParams does it, except that bad percent-encoding is an error, not literal text. */
-function parseForm(body: string): Record<string, string[]> {
-  const fields = new Map<string, string[]>()
-  for (const pair of body.split('&')) {
-    if (pair === '') continue
-    const equals = pair.indexOf('=')
-    const name = decodeFormComponent(equals === -1 ? pair : pair.slice(0, equals))
-    const value = equals === -1 ? '' : decodeFormComponent(pair.slice(equals + 1))
-    const values = fields.get(name)
-    if (values === undefined) fields.set(name, [value])
-    else values.push(value)
-  }
-  // fromEntries defines own properties, so a field named __proto__ stays a field.
-  return Object.fromEntries(fields)
-}
-
-function decodeFormComponent(raw: string): string {
-  try {
-    return decodeURIComponent(raw.replaceAll('+', ' '))
-  } catch (error) {
-    throw new WebhookError(400, `malformed percent-encoding in ${JSON.stringify(raw.slice(0, 64))}`, { cause: error })
   }
 }
 
