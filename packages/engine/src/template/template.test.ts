@@ -212,6 +212,24 @@ describe('checkTemplate', () => {
     }))
   })
 
+  it('lists what Liquid lists for text and outputs of dotted paths (property)', () => {
+    // A tag that reads nothing, appended on a line of its own (so that no `{` before it joins
+    // its `{%`), makes Liquid parse and analyse the template.
+    const viaLiquid = (source: string) => checkTemplate(`${source}\n{% if true %}{% endif %}`)
+    const name = fc.constantFrom('vars', 'call', 'input', 'flow', 'x', 'last', 'size', 'first', 'nil', 'empty', 'true', 'blank', 'a_b', 'first-name', '0', 'forloop')
+    const output = fc.tuple(fc.array(name, { minLength: 1, maxLength: 3 }), fc.constantFrom('{{ ', '{{', '{{  ', '{{- '), fc.constantFrom(' }}', '}}', '  }}', ' -}}', ' | upcase }}', ' }'))
+      .map(([names, open, close]) => `${open}${names.join('.')}${close}`)
+    const text = fc.constantFrom('Hi ', 'You pressed ', ' at menu 3.', '', ' {', '} ', '{ x }', '{% if vars.a %}', '{% endif %}', '{{', '}}', 'a\nb')
+    fc.assert(fc.property(fc.array(fc.oneof(output, text), { maxLength: 6 }), (parts) => {
+      const source = parts.join('')
+      const result = checkTemplate(source)
+      // Only accepting is short-cut; a refusal comes from Liquid itself, message and all.
+      if (result.ok) expect(result, source).toEqual(viaLiquid(source))
+      else expect(viaLiquid(source).ok, source).toBe(false)
+    }), { numRuns: 2_000 })
+    expect(checkTemplate('You pressed {{ vars.last }} at menu {{vars.menu}}, {{ vars.last }}.')).toEqual({ ok: true, paths: [['vars', 'last'], ['vars', 'menu']] })
+  })
+
   it('still refuses plain text longer than Liquid parses', () => {
     expect(checkTemplate('a'.repeat(100_001))).toEqual({ ok: false, message: 'parse length limit exceeded' })
     expect(checkTemplate('a'.repeat(100_000))).toEqual({ ok: true, paths: [] })

@@ -298,6 +298,39 @@ function describeParseError(error: unknown, source: string): { message: string; 
   return { message, index }
 }
 
+/** `{{ a.b.c }}`: an output of nothing but a dotted path of plain names. */
+const PATH_OUTPUT = /\{\{ *([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*) *\}\}/g
+/** Names Liquid reads as values rather than variables (`{{ nil.x }}` reads just `x`). */
+const LITERALS: ReadonlySet<string> = new Set(['true', 'false', 'nil', 'null', 'empty', 'blank'])
+
+/**
+ * The paths a template reads when it is text and `{{ a.b }}` outputs only (no tags, filters,
+ * indexes or literals), as Liquid's analysis lists them; undefined for any other template.
+ * Text outside the outputs may hold no brace, so nothing there can be a tag or a stray output.
+ */
+function outputPaths(source: string): string[][] | undefined {
+  if (!source.includes('{')) return []
+  const paths: string[][] = []
+  const seen = new Set<string>()
+  let end = 0
+  for (const match of source.matchAll(PATH_OUTPUT)) {
+    if (hasBrace(source, end, match.index)) return undefined
+    end = match.index + match[0].length
+    const segments = match[1]!.split('.')
+    if (segments.some((segment) => LITERALS.has(segment))) return undefined
+    if (seen.has(match[1]!)) continue
+    seen.add(match[1]!)
+    paths.push(segments)
+  }
+  return hasBrace(source, end, source.length) ? undefined : paths
+}
+
+function hasBrace(source: string, from: number, to: number): boolean {
+  const open = source.indexOf('{', from)
+  const close = source.indexOf('}', from)
+  return (open !== -1 && open < to) || (close !== -1 && close < to)
+}
+
 // The API ----------------------------------------------------------------------------------
 
 /**
@@ -311,9 +344,10 @@ function describeParseError(error: unknown, source: string): { message: string; 
  * // → { ok: false, message: 'undefined filter: shout', index: 18 }
  */
 export function checkTemplate(source: string): TemplateCheck {
-  // Text without a `{` has no output or tag for Liquid to find (so it reads nothing), and
-  // most prompts are such text: a flow of thousands of them need not parse each one.
-  if (!source.includes('{') && source.length <= PARSE_LIMIT) return { ok: true, paths: [] }
+  // Most prompts are text with at most a few `{{ vars.name }}`: what they read is plain to
+  // see, and a flow of thousands of them need not have Liquid parse and analyse each one.
+  const paths = source.length <= PARSE_LIMIT ? outputPaths(source) : undefined
+  if (paths !== undefined) return { ok: true, paths }
   const parsed = parse(source)
   return parsed.ok ? { ok: true, paths: parsed.paths.map((p) => [...p]) } : { ...parsed }
 }
