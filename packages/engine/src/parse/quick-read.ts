@@ -403,12 +403,19 @@ class Reader {
  */
 function resolvePlain(raw: string): unknown {
   const c = raw.charCodeAt(0)
-  // Most text starts with a letter that no null, boolean or number can start with.
-  if (!(c === 0x7e || c === 0x2b || c === 0x2d || c === 0x2e || (c >= 0x30 && c <= 0x39) || c === 0x6e || c === 0x4e || c === 0x74 || c === 0x54 || c === 0x66 || c === 0x46)) return raw
+  // Only null (`~`, `null`) and booleans (`true`, `false`) start with a letter or `~`, and
+  // they are at most 5 letters: most text is ruled out by its first character or its length.
+  const word = c === 0x7e || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
+  if (word && (raw.length > 5 || !WORD_START.has(raw[0]!))) return raw
+  if (!word && !NUMBER_START.has(raw[0]!)) return raw
   for (const [test, resolve] of CORE_SCALARS) if (test.test(raw)) return resolve(raw)
   return raw
 }
 
+const WORD_START: ReadonlySet<string> = new Set([...'~nNtTfF'])
+const NUMBER_START: ReadonlySet<string> = new Set([...'+-.0123456789'])
+
+/** yaml's core schema: null, bool, int (octal, decimal, hex) and float (nan/inf, exponent, fixed), in its order. */
 const CORE_SCALARS: ReadonlyArray<readonly [RegExp, (raw: string) => unknown]> = [
   [/^(?:~|[Nn]ull|NULL)?$/, () => null],
   [/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (raw) => raw[0] === 't' || raw[0] === 'T'],
