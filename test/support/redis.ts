@@ -85,8 +85,12 @@ async function waitForPong(port: number, child: ChildProcess): Promise<void> {
   throw new Error('no PONG within 10 s')
 }
 
-/** One PING over a raw socket: the support code needs no Redis client. */
-function pings(port: number): Promise<boolean> {
+/**
+ * One PING over a raw socket: the support code needs no Redis client.
+ *
+ * @example while (!(await pings(port))) await sleep(20)
+ */
+export function pings(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port })
     const done = (ok: boolean): void => {

@@ -6,10 +6,9 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ensureRedisServer } from '../../support/redis.ts'
+import { ensureRedisServer, pings } from '../../support/redis.ts'
 import { freePort } from '../../support/server-process.ts'
 
 export interface DurableRedis {
@@ -40,7 +39,7 @@ export async function startDurableRedis(): Promise<DurableRedis> {
     process.once('exit', onExit)
     started.once('exit', () => process.off('exit', onExit))
     const deadline = Date.now() + 10_000
-    while (!(await pong(port))) {
+    while (!(await pings(port))) {
       if (Date.now() > deadline || started.exitCode !== null) throw new Error(`redis-server did not start on port ${port}`)
       await new Promise((resolve) => setTimeout(resolve, 25))
     }
@@ -67,18 +66,4 @@ export async function startDurableRedis(): Promise<DurableRedis> {
       rmSync(dir, { recursive: true, force: true })
     },
   }
-}
-
-function pong(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port })
-    const done = (ok: boolean): void => {
-      socket.destroy()
-      resolve(ok)
-    }
-    socket.setTimeout(500, () => done(false))
-    socket.once('error', () => done(false))
-    socket.once('connect', () => socket.write('PING\r\n'))
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')))
-  })
 }
