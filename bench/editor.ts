@@ -14,9 +14,12 @@
  * - long tasks (> 50 ms) seen by a PerformanceObserver, to show how long the page is blocked.
  *
  * Then, once the layout is done and the laid-out nodes are drawn, responsiveness as a designer
- * feels it (wall time in this process, so it includes the few ms of Playwright round trips):
- * edit = select a node by clicking it, fill the inspector's prompt, blur, until the node on the
- * canvas shows the new text; undo = click undo until the node shows the old text again.
+ * feels it, for four interactions: commit an inspector edit (blur the prompt field) until the
+ * node on the canvas shows the new text; undo it (click undo); delete the node (the Delete
+ * key) until it leaves the canvas; undo that (Ctrl+Z) until it is back. Each is measured twice:
+ * in the page, from the input event's timestamp to the first animation frame after the canvas
+ * changed (what Chrome's Interaction to Next Paint measures, short of the paint itself), and
+ * as wall time in this process, which adds Playwright's round trips.
  * Sizes are interleaved within each round; the report gives medians over rounds.
  */
 import { execFileSync } from 'node:child_process'
@@ -65,12 +68,26 @@ export interface EditorRound {
   blockedMs: number
   /** Wall time: click the node, fill the prompt, blur, until the canvas shows the new text. */
   editMs: number
-  /** Wall time: blur alone until the canvas shows the new text (the commit and re-render). */
-  commitMs: number
-  /** Wall time: click undo until the canvas shows the old text. */
-  undoMs: number
-  /** Longest long task during the edit and the undo (0 when none). */
+  /** The four interactions after load, in page and wall time. */
+  interactions: Record<Interaction, Latency>
+  /** Longest long task during the four interactions (0 when none). */
   interactionTaskMs: number
+}
+
+/** The interactions timed after load, in the order they are made. */
+export const INTERACTIONS = ['commit', 'undo', 'delete', 'undoDelete'] as const
+export type Interaction = (typeof INTERACTIONS)[number]
+const INTERACTION_TEXT: Record<Interaction, string> = {
+  commit: 'commit an edit (blur → canvas)',
+  undo: 'undo it (click → canvas)',
+  delete: 'delete the node (Delete key → gone)',
+  undoDelete: 'undo the delete (Ctrl+Z → back)',
+}
+
+/** One interaction: in the page from the input event to the next frame after the canvas changed, and wall time from Node. */
+export interface Latency {
+  pageMs: number
+  wallMs: number
 }
 
 /** Medians over rounds for one size. */
@@ -86,14 +103,20 @@ export interface EditorTimes {
   longestTaskMs: number
   blockedMs: number
   editMs: number
-  commitMs: number
-  undoMs: number
+  interactions: Record<Interaction, Latency>
   interactionTaskMs: number
 }
 
 declare global {
   interface Window {
-    __bench?: { firstNodes?: number; tasks: Array<[number, number]> }
+    __bench?: {
+      firstNodes?: number
+      tasks: Array<[number, number]>
+      /** Starts watching node `id` for `text` (or, with text null, for the node itself) to be `present`. */
+      arm: (id: string, text: string | null, present: boolean) => void
+      input?: number
+      frame?: number
+    }
   }
 }
 
@@ -116,6 +139,23 @@ const INSTRUMENT = `(() => {
   }
   const observer = new MutationObserver(() => { if (seen()) observer.disconnect() })
   observer.observe(document, { childList: true, subtree: true })
+  // Interactions: the first input event after arm(), and the first animation frame that starts
+  // after the canvas shows the change (rendering follows that frame's callbacks).
+  for (const type of ['pointerdown', 'keydown', 'focusout']) document.addEventListener(type, (e) => { if (bench.armed && bench.input === undefined) bench.input = e.timeStamp }, true)
+  bench.arm = (id, text, present) => {
+    bench.armed = true
+    bench.input = undefined
+    bench.frame = undefined
+    const shows = () => {
+      const node = document.querySelector('[data-testid="node-' + id + '"]')
+      return (text === null ? node !== null : (node?.textContent?.includes(text) ?? false)) === present
+    }
+    const tick = () => {
+      if (bench.input !== undefined && shows()) { bench.frame = performance.now(); bench.armed = false; return }
+      requestAnimationFrame(tick)
+    }
+    requestAnimationFrame(tick)
+  }
 })()`
 
 export async function run(mode: Mode, log: (line: string) => void): Promise<SectionOutput> {
@@ -134,7 +174,7 @@ export async function run(mode: Mode, log: (line: string) => void): Promise<Sect
       for (const nodes of order) {
         const result = await measureRound(browser, server.url, nodes, round)
         rounds.push(result)
-        log(`${nodes} nodes, round ${round + 1}: first nodes ${fmt(result.firstNodesMs)} ms, layout done ${fmt(result.layoutDoneMs)} ms (ELK ${fmt(result.elkMs)} ms), edit ${fmt(result.editMs)} ms, undo ${fmt(result.undoMs)} ms`)
+        log(`${nodes} nodes, round ${round + 1}: first nodes ${fmt(result.firstNodesMs)} ms, layout done ${fmt(result.layoutDoneMs)} ms (ELK ${fmt(result.elkMs)} ms), ${INTERACTIONS.map((k) => `${k} ${fmt(result.interactions[k].pageMs)}/${fmt(result.interactions[k].wallMs)}`).join(', ')} ms (page/wall)`)
       }
     }
   } finally {
@@ -175,23 +215,21 @@ async function measureRound(browser: Browser, base: string, nodes: number, round
     await waitForText(page, EDITED, EDITED_TEXT, true)
     await page.waitForTimeout(500) // the centring animation (250 ms) has ended
 
-    // Responsiveness after load: an inspector edit, then its undo.
+    // Responsiveness after load: an inspector edit, its undo, deleting the node, and that undo.
     const changed = `Edited in round ${round + 1}.`
     const tasksBefore = instrumented.tasks.length
     const editStart = nowMs()
     await node.click({ timeout: GIVE_UP_MS })
     const prompt = page.getByTestId('inspector').getByTestId('field-prompt').locator('textarea, input').first()
     await prompt.fill(changed, { timeout: GIVE_UP_MS })
-    const commitStart = nowMs()
-    await prompt.blur({ timeout: GIVE_UP_MS })
-    await waitForText(page, EDITED, changed, true)
-    const editEnd = nowMs()
-    const undoStart = nowMs()
-    await page.getByTestId('undo-button').click({ timeout: GIVE_UP_MS })
-    await waitForText(page, EDITED, changed, false)
-    const undoEnd = nowMs()
+    const commit = await timeInteraction(page, { text: changed, present: true }, () => prompt.blur({ timeout: GIVE_UP_MS }))
+    const editMs = nowMs() - editStart
+    const undo = await timeInteraction(page, { text: changed, present: false }, () => page.getByTestId('undo-button').click({ timeout: GIVE_UP_MS }))
     const restored = await node.textContent()
     if (!restored?.includes(EDITED_TEXT)) throw new Error(`undo did not restore the prompt: the node reads ${JSON.stringify(restored)}`)
+    await node.click({ timeout: GIVE_UP_MS })
+    const deleted = await timeInteraction(page, { text: null, present: false }, () => page.keyboard.press('Delete'))
+    const undoDelete = await timeInteraction(page, { text: EDITED_TEXT, present: true }, () => page.keyboard.press('Control+z'))
     const after = await page.evaluate(() => window.__bench?.tasks ?? [])
     if (errors.length > 0) throw new Error(`the page threw: ${errors.join('; ')}`)
     return {
@@ -205,14 +243,28 @@ async function measureRound(browser: Browser, base: string, nodes: number, round
       nodesInDom: instrumented.inDom,
       longestTaskMs: Math.max(0, ...loadTasks.map(([, d]) => d)),
       blockedMs: loadTasks.reduce((sum, [, d]) => sum + d, 0),
-      editMs: editEnd - editStart,
-      commitMs: editEnd - commitStart,
-      undoMs: undoEnd - undoStart,
+      editMs,
+      interactions: { commit, undo, delete: deleted, undoDelete },
       interactionTaskMs: Math.max(0, ...after.slice(tasksBefore).map(([, d]) => d)),
     }
   } finally {
     await context.close().catch(() => undefined)
   }
+}
+
+/**
+ * Times one interaction on node `EDITED`: arms the page's watcher, performs `act`, waits until
+ * the node shows `text` (or, with text null, until the node is there) or stops showing it.
+ */
+async function timeInteraction(page: Page, until: { text: string | null; present: boolean }, act: () => Promise<void>): Promise<Latency> {
+  await page.evaluate(([id, text, present]) => window.__bench?.arm(id, text, present), [EDITED, until.text, until.present] as const)
+  const start = nowMs()
+  await act()
+  await page.waitForFunction(() => window.__bench?.frame !== undefined, undefined, { timeout: GIVE_UP_MS, polling: 'raf' })
+  const wallMs = nowMs() - start
+  const { input, frame } = await page.evaluate(() => ({ input: window.__bench?.input, frame: window.__bench?.frame }))
+  if (input === undefined || frame === undefined) throw new Error('the page saw no input event for the interaction')
+  return { pageMs: frame - input, wallMs }
 }
 
 /** Waits until node `id` on the canvas contains `text` (or, with `present` false, no longer does). */
@@ -239,8 +291,7 @@ function summarize(nodes: number, rounds: readonly EditorRound[]): EditorTimes {
     longestTaskMs: m((r) => r.longestTaskMs),
     blockedMs: m((r) => r.blockedMs),
     editMs: m((r) => r.editMs),
-    commitMs: m((r) => r.commitMs),
-    undoMs: m((r) => r.undoMs),
+    interactions: Object.fromEntries(INTERACTIONS.map((k) => [k, { pageMs: m((r) => r.interactions[k].pageMs), wallMs: m((r) => r.interactions[k].wallMs) }])) as Record<Interaction, Latency>,
     interactionTaskMs: m((r) => r.interactionTaskMs),
   }
 }
@@ -249,12 +300,13 @@ function report(sizes: readonly number[], rounds: readonly EditorRound[]): Secti
   const times = sizes.map((nodes) => summarize(nodes, rounds))
   const n = (value: number) => fmt(value)
   const targets: Target[] = times.map((t) => {
-    const responsive = t.commitMs <= RESPONSE_BUDGET_MS && t.undoMs <= RESPONSE_BUDGET_MS
+    const slowest = Math.max(...INTERACTIONS.map((k) => t.interactions[k].pageMs))
+    const responsive = slowest <= RESPONSE_BUDGET_MS
     const issue = t.nodes === 500
     return {
       name: `editor: ${t.nodes.toLocaleString('en-US')} nodes open, lay out and stay responsive`,
-      goal: issue ? `opens and lays out; edit and undo on the canvas ≤ ${RESPONSE_BUDGET_MS} ms` : 'measured (the issue sets its target at 500 nodes)',
-      actual: `laid out at ${n(t.layoutDoneMs)} ms; edit ${n(t.commitMs)} ms, undo ${n(t.undoMs)} ms`,
+      goal: issue ? `opens and lays out; each interaction on the canvas ≤ ${RESPONSE_BUDGET_MS} ms (input → next frame)` : 'measured (the issue sets its target at 500 nodes)',
+      actual: `laid out at ${n(t.layoutDoneMs)} ms; ${INTERACTIONS.map((k) => `${k} ${n(t.interactions[k].pageMs)}`).join(', ')} ms`,
       met: issue ? responsive : undefined,
     }
   })
@@ -263,14 +315,15 @@ function report(sizes: readonly number[], rounds: readonly EditorRound[]): Secti
     + 'Generated flows (`bench/lib/flowgen.ts`: chains of menu blocks) are written without a layout file, so the editor places every node with ELK in its web worker. '
     + 'Page times are ms since navigation start, from the editor\'s `performance.mark`s (`phonetree:fetched`, `phonetree:opened`, `phonetree:layout-start`/`-done`) and a MutationObserver for the first node element in the DOM; long tasks come from a PerformanceObserver. '
     + `Fitted at the minimum zoom, a long chain is only partly on screen, so the node to edit (\`${EDITED}\`) is first found with the search box, which centres it at a readable zoom (not timed). `
-    + `Edit = click node \`${EDITED}\`, fill the inspector's prompt and blur, until the node on the canvas shows the new text (*commit* is the blur alone); undo = click undo until the old text is back; both are wall times measured from Node, so they include Playwright's round trips. `
-    + `Sizes interleaved within each round; medians over ${Math.max(...times.map((t) => t.rounds))} round(s). The issue's words, "A flow of 500 nodes opens, lays out and stays responsive", are judged as: it opens and lays out without errors, and an edit and its undo show on the canvas within ${RESPONSE_BUDGET_MS} ms (RAIL's budget for a response to feel immediate).`,
+    + `Then four interactions on node \`${EDITED}\`: commit an inspector edit of its prompt (blur the field) until the node on the canvas shows the new text; undo it with the undo button; delete the node with the Delete key until it leaves the canvas (a whole-document edit: the file is re-read); undo that with Ctrl+Z until it is back. `
+    + 'Each is timed in the page, from the input event\'s timestamp to the first animation frame after the canvas shows the change (Chrome\'s Interaction to Next Paint, short of the paint), and as wall time from Node, which adds Playwright\'s round trips (a few ms to tens of ms each). *Edit* is the whole click, fill and blur, wall time. '
+    + `Sizes interleaved within each round; medians over ${Math.max(...times.map((t) => t.rounds))} round(s). The issue's words, "A flow of 500 nodes opens, lays out and stays responsive", are judged as: it opens and lays out without errors, and each interaction shows on the canvas within ${RESPONSE_BUDGET_MS} ms in the page (RAIL's budget for a response to feel immediate).`,
     '**Opening and laying out** (page time, ms)',
     table(['nodes', 'fetched', 'parsed (opened)', 'first nodes drawn', 'layout done', 'ELK alone', 'node elements', 'longest task', 'blocked (long tasks)', 'rounds'],
       times.map((t) => [t.nodes.toLocaleString('en-US'), n(t.fetchedMs), n(t.openedMs), n(t.firstNodesMs), n(t.layoutDoneMs), n(t.elkMs), n(t.nodesInDom), n(t.longestTaskMs), n(t.blockedMs), String(t.rounds)])),
-    '**Responsiveness after load** (wall time, ms)',
-    table(['nodes', 'edit (click, fill, blur → canvas)', 'commit (blur → canvas)', 'undo (click → canvas)', 'longest task during edit + undo'],
-      times.map((t) => [t.nodes.toLocaleString('en-US'), n(t.editMs), n(t.commitMs), n(t.undoMs), n(t.interactionTaskMs)])),
+    '**Responsiveness after load** (ms: in the page, input → next frame / wall time from Node)',
+    table(['nodes', ...INTERACTIONS.map((k) => INTERACTION_TEXT[k]), 'edit (click, fill, blur; wall)', 'longest task'],
+      times.map((t) => [t.nodes.toLocaleString('en-US'), ...INTERACTIONS.map((k) => `${n(t.interactions[k].pageMs)} / ${n(t.interactions[k].wallMs)}`), n(t.editMs), n(t.interactionTaskMs)])),
   ]
   return { body: body.join('\n\n'), targets, data: rounds }
 }

@@ -115,6 +115,16 @@ export function orderedEntries(node: DraftNode, field: string): [string, unknown
  * so handles still name the same YAML paths.
  */
 export function edgeSafe(node: DraftNode): FlowNode {
+  let safe = edgeSafeCache.get(node)
+  if (safe === undefined) edgeSafeCache.set(node, safe = makeEdgeSafe(node))
+  return safe
+}
+
+/** Per draft node (kept by the draft while its data is unchanged), so an edit reads only the nodes it changed. */
+const edgeSafeCache = new WeakMap<DraftNode, FlowNode>()
+const flowCache = new WeakMap<Draft, Flow>()
+
+function makeEdgeSafe(node: DraftNode): FlowNode {
   const data: Record<string, unknown> = { ...node.data, type: node.kind === 'unknown' ? 'hangup' : node.kind }
   if (node.kind === 'menu') {
     const choices = isRecord(node.data.choices) ? node.data.choices : {}
@@ -130,6 +140,12 @@ export function edgeSafe(node: DraftNode): FlowNode {
  * paste), which only walk ids, `start`, `onError` and edges.
  */
 export function asFlow(draft: Draft): Flow {
+  let flow = flowCache.get(draft)
+  if (flow === undefined) flowCache.set(draft, flow = makeFlow(draft))
+  return flow
+}
+
+function makeFlow(draft: Draft): Flow {
   const nodes: Record<string, FlowNode> = {}
   for (const [id, node] of Object.entries(draft.nodes)) nodes[id] = edgeSafe(node)
   const flow = { flow: typeof draft.top.flow === 'string' ? draft.top.flow : '', start: draft.start ?? '', nodes, ...(draft.onError !== undefined ? { onError: draft.onError } : {}) }

@@ -11,7 +11,7 @@ import { addNodeAt, commitPositions, connectEdge, edit } from '../app/actions.ts
 import { connect, disconnect } from '../model/ops.ts'
 import { useAutoPlacement } from '../layout/useAutoPlacement.ts'
 import { buildEdges, buildNodes, problemsByNode, takenEdgeIds } from './graph.ts'
-import type { CanvasEdge, CanvasNode } from './graph.ts'
+import type { CanvasEdge, CanvasNode, NodeProblem, NodesInput } from './graph.ts'
 import { NODE_COMPONENTS } from './nodes/node-types.tsx'
 import { LoopEdge } from './LoopEdge.tsx'
 import { NODE_WIDTH } from '../layout/geometry.ts'
@@ -34,6 +34,9 @@ function onFlowError(code: string, message: string): void {
 
 /** Whether a connection ends on a node's input (handles are typed, so sources never meet). */
 const isValidConnection: IsValidConnection<CanvasEdge> = (c) => c.targetHandle === 'in' && c.sourceHandle !== null
+
+const sameInputs = (a: NodesInput, b: NodesInput): boolean => a.draft === b.draft && a.layout === b.layout && a.problems === b.problems
+  && a.highlight === b.highlight && a.selection === b.selection && a.direction === b.direction
 
 /** The node under the pointer where a drag ended, for edges dropped on a node's body. */
 function nodeUnderPointer(event: MouseEvent | TouchEvent): string | undefined {
@@ -63,24 +66,29 @@ export function Canvas() {
   const flow = useReactFlow<CanvasNode, CanvasEdge>()
   useAutoPlacement()
 
-  const problemMap = useMemo(() => problemsByNode(problems), [problems])
+  const previousProblems = useRef<ReadonlyMap<string, readonly NodeProblem[]>>(new Map())
+  const problemMap = useMemo(() => (previousProblems.current = problemsByNode(problems, previousProblems.current)), [problems])
   const selectionSet = useMemo(() => new Set(selection), [selection])
-  const [nodes, setNodes] = useState<CanvasNode[]>([])
-  useEffect(() => {
-    setNodes((previous) => buildNodes({ draft, layout, problems: problemMap, highlight, selection: selectionSet, direction }, previous))
-  }, [draft, layout, problemMap, highlight, selectionSet, direction])
+
+  // React Flow's nodes are state here (it reports sizes it measured and positions while
+  // dragging); they are rebuilt from the draft while rendering, when an input changed, so a
+  // change reaches the canvas in this render rather than in another one after an effect.
+  const inputs: NodesInput = { draft, layout, problems: problemMap, highlight, selection: selectionSet, direction }
+  const [built, setBuilt] = useState<{ from: NodesInput; nodes: CanvasNode[] }>(() => ({ from: inputs, nodes: buildNodes(inputs, []) }))
+  let nodes = built.nodes
+  if (!sameInputs(built.from, inputs)) {
+    nodes = buildNodes(inputs, nodes)
+    setBuilt({ from: inputs, nodes })
+  }
+  const setNodes = useCallback((update: (current: CanvasNode[]) => CanvasNode[]) => setBuilt((b) => ({ from: b.from, nodes: update(b.nodes) })), [])
 
   // Edges only need rebuilding when the set of drawn nodes changes, not on every drag frame.
   const presentKey = useMemo(() => nodes.map((n) => n.id).join('\n'), [nodes])
   const present = useMemo(() => new Set(presentKey === '' ? [] : presentKey.split('\n')), [presentKey])
   const taken = useMemo(() => takenEdgeIds(draft, highlight.taken), [draft, highlight.taken])
   const selectedEdgeSet = useMemo(() => new Set(selectedEdges), [selectedEdges])
-  const previousEdges = useRef(new Map<string, CanvasEdge>())
-  const edges = useMemo(() => {
-    const built = buildEdges({ draft, present, taken, selected: selectedEdgeSet }, previousEdges.current)
-    previousEdges.current = new Map(built.map((e) => [e.id, e]))
-    return built
-  }, [draft, present, taken, selectedEdgeSet])
+  const previousEdges = useRef<CanvasEdge[]>([])
+  const edges = useMemo(() => (previousEdges.current = buildEdges({ draft, present, taken, selected: selectedEdgeSet }, previousEdges.current)), [draft, present, taken, selectedEdgeSet])
 
   // React Flow reports each node's size as it measures it: one call per node when a big flow
   // first renders. Applying each at once re-rendered the canvas 500 times (seconds of work), so

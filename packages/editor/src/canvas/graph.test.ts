@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest'
 import { loadFlow } from '@phonetree/engine'
 import { draftOf } from '../app/draft.ts'
 import type { Draft } from '../app/draft.ts'
+import { nextDraft } from '../app/draft-update.ts'
 import { buildEdges, buildNodes, problemsByNode, takenEdgeIds } from './graph.ts'
-import type { CanvasEdge, NodesInput } from './graph.ts'
+import type { NodesInput } from './graph.ts'
 
 const SUPPORT = readFileSync(new URL('../../../../flows/support.yaml', import.meta.url), 'utf8')
 const draftFrom = (text: string): Draft => draftOf(loadFlow(text, 'flows/support.yaml').source.doc)!
@@ -34,12 +35,28 @@ describe('canvas nodes', () => {
   })
 
   it('reuses unchanged nodes after an edit elsewhere, and rebuilds the edited one', () => {
-    const first = buildNodes(input(draftFrom(SUPPORT)), [])
-    const edited = draftFrom(SUPPORT.replace('Thanks for calling Acme.', 'Welcome to Acme.'))
+    const source = nextDraft(undefined, SUPPORT)!
+    const first = buildNodes(input(source.draft), [])
+    const edited = nextDraft(source, SUPPORT.replace('Thanks for calling Acme.', 'Welcome to Acme.'))!.draft
     const second = buildNodes(input(edited, { layout: placedEverywhere(edited) }), first)
     const changed = second.filter((n, i) => n !== first[i]).map((n) => n.id)
     expect(changed).toEqual(['welcome'])
     expect(second[0]!.data.gist.prompt).toEqual(['Welcome to Acme.'])
+  })
+
+  it('redraws only the nodes whose problems changed when a validation answer comes', () => {
+    const broken = SUPPORT.replace('next: office-hours', 'next: nowhere')
+    const draft = draftFrom(broken)
+    const problems = problemsByNode(loadFlow(broken, 'flows/support.yaml').problems)
+    const first = buildNodes(input(draft, { problems }), [])
+    const again = problemsByNode(loadFlow(broken, 'flows/support.yaml').problems, problems)
+    expect(buildNodes(input(draft, { problems: again }), first)).toEqual(first)
+    expect(buildNodes(input(draft, { problems: again }), first).every((n, i) => n === first[i])).toBe(true)
+    const fixed = problemsByNode([], again)
+    const third = buildNodes(input(draft, { problems: fixed }), first)
+    expect(again.get('welcome')?.map((p) => p.code)).toContain('UNKNOWN_TARGET')
+    expect(third.filter((n, i) => n !== first[i]).map((n) => n.id)).toEqual(first.map((n) => n.id).filter((id) => again.has(id)))
+    expect(again.size).toBeLessThan(first.length)
   })
 
   it('marks problems, the call\'s current and visited nodes, and the selection', () => {
@@ -59,7 +76,7 @@ describe('canvas nodes', () => {
 describe('canvas edges', () => {
   it('draws every edge with the engine\'s handle names, labels and self loops', () => {
     const draft = draftFrom(SUPPORT)
-    const edges = buildEdges({ draft, present: new Set(Object.keys(draft.nodes)), taken: new Set(), selected: new Set() }, new Map())
+    const edges = buildEdges({ draft, present: new Set(Object.keys(draft.nodes)), taken: new Set(), selected: new Set() }, [])
     const menu = edges.filter((e) => e.source === 'main-menu')
     expect(menu.map((e) => [e.sourceHandle, e.label]).sort()).toEqual([
       ['choice:*', 'press *'], ['choice:0', 'press 0'], ['choice:1', 'press 1'], ['choice:2', 'press 2'], ['onFailure', 'failure'],
@@ -71,11 +88,25 @@ describe('canvas edges', () => {
   it('skips edges to missing nodes and reuses unchanged edges', () => {
     const draft = draftFrom(SUPPORT.replace('next: office-hours', 'next: nowhere'))
     const present = new Set(Object.keys(draft.nodes))
-    const first = buildEdges({ draft, present, taken: new Set(), selected: new Set() }, new Map())
+    const first = buildEdges({ draft, present, taken: new Set(), selected: new Set() }, [])
     expect(first.some((e) => e.source === 'welcome')).toBe(false)
-    const second = buildEdges({ draft, present, taken: new Set(['main-menu|choice:1']), selected: new Set() }, new Map(first.map((e): [string, CanvasEdge] => [e.id, e])))
+    const second = buildEdges({ draft, present, taken: new Set(['main-menu|choice:1']), selected: new Set() }, first)
     expect(second.filter((e, i) => e !== first[i]).map((e) => e.id)).toEqual(['main-menu|choice:1'])
     expect(second.find((e) => e.id === 'main-menu|choice:1')!.data!.taken).toBe(true)
+  })
+
+  it('returns the previous list itself when no edge changed, even after a reparse', () => {
+    const source = nextDraft(undefined, SUPPORT)!
+    const present = new Set(Object.keys(source.draft.nodes))
+    const first = buildEdges({ draft: source.draft, present, taken: new Set(), selected: new Set() }, [])
+    const prompted = nextDraft(source, SUPPORT.replace('Thanks for calling Acme.', 'Welcome to Acme.'))!
+    expect(buildEdges({ draft: prompted.draft, present, taken: new Set(), selected: new Set() }, first)).toBe(first)
+    const reparsed = draftFrom(SUPPORT)
+    expect(buildEdges({ draft: reparsed, present, taken: new Set(), selected: new Set() }, first)).toBe(first)
+    const moved = draftFrom(SUPPORT.replace('next: office-hours', 'next: goodbye'))
+    const third = buildEdges({ draft: moved, present, taken: new Set(), selected: new Set() }, first)
+    expect(third).not.toBe(first)
+    expect(third.filter((e, i) => e !== first[i]).map((e) => [e.id, e.target])).toEqual([['welcome|next', 'goodbye']])
   })
 
   it('maps the transitions a call took onto drawn edges', () => {

@@ -25,11 +25,11 @@ export interface FlowNodeData extends Record<string, unknown> {
   handles: HandleSpec[]
   start: boolean
   onError: boolean
-  problems: NodeProblem[]
+  problems: readonly NodeProblem[]
   highlight: 'current' | 'visited' | null
   direction: Direction
-  /** A fingerprint of all of the above: equal fingerprints draw the same. */
-  sig: string
+  /** The draft node drawn: the draft keeps a node's object while its data is unchanged. */
+  source: DraftNode
 }
 
 export type CanvasNode = Node<FlowNodeData>
@@ -47,22 +47,39 @@ export interface FlowEdgeData extends Record<string, unknown> {
 
 export type CanvasEdge = Edge<FlowEdgeData>
 
-/** Problems grouped by the node they belong to (problems without a node are left out). */
-export function problemsByNode(problems: readonly FlowProblem[]): Map<string, NodeProblem[]> {
-  const out = new Map<string, NodeProblem[]>()
+const NO_PROBLEMS: readonly NodeProblem[] = []
+
+/**
+ * Problems grouped by the node they belong to (problems without a node are left out). A node
+ * whose problems read the same as in `previous` keeps that list object, so a validation answer
+ * redraws only the nodes whose problems changed.
+ *
+ * @example problemsByNode(loaded.problems, before).get('welcome')?.[0]?.code // 'UNKNOWN_TARGET'
+ */
+export function problemsByNode(problems: readonly FlowProblem[], previous?: ReadonlyMap<string, readonly NodeProblem[]>): Map<string, readonly NodeProblem[]> {
+  const grouped = new Map<string, NodeProblem[]>()
   for (const p of problems) {
     if (p.node === undefined) continue
-    const list = out.get(p.node) ?? []
-    list.push({ severity: p.severity, code: p.code, message: p.message })
-    out.set(p.node, list)
+    const list = grouped.get(p.node)
+    const problem = { severity: p.severity, code: p.code, message: p.message }
+    if (list === undefined) grouped.set(p.node, [problem])
+    else list.push(problem)
+  }
+  const out = new Map<string, readonly NodeProblem[]>()
+  for (const [node, list] of grouped) {
+    const old = previous?.get(node)
+    out.set(node, old !== undefined && sameProblems(old, list) ? old : list)
   }
   return out
 }
 
+const sameProblems = (a: readonly NodeProblem[], b: readonly NodeProblem[]): boolean =>
+  a.length === b.length && a.every((p, i) => p.severity === b[i]!.severity && p.code === b[i]!.code && p.message === b[i]!.message)
+
 export interface NodesInput {
   draft: Draft
   layout: Layout
-  problems: ReadonlyMap<string, NodeProblem[]>
+  problems: ReadonlyMap<string, readonly NodeProblem[]>
   highlight: Highlight
   selection: ReadonlySet<string>
   direction: Direction
@@ -72,7 +89,10 @@ export interface NodesInput {
  * React Flow nodes for the draft. Nodes without a position are left out (the automatic
  * layout places them first). A node whose drawing, position and selection are unchanged is
  * the very object from `previous`, so React Flow and the memoised components skip it, and
- * measured sizes carry over to changed nodes.
+ * measured sizes carry over to changed nodes. Whether a drawing changed is told by identity
+ * (the draft node, its problem list), so the work for an unchanged node is a few comparisons.
+ *
+ * @example buildNodes({ draft, layout, problems, highlight, selection, direction }, previousNodes)
  */
 export function buildNodes(input: NodesInput, previous: readonly CanvasNode[]): CanvasNode[] {
   const { draft, layout, problems, highlight, selection, direction } = input
@@ -83,21 +103,24 @@ export function buildNodes(input: NodesInput, previous: readonly CanvasNode[]): 
     const position = layout.nodes[id]
     if (position === undefined) continue
     const mark: FlowNodeData['highlight'] = highlight.current === id ? 'current' : visited.has(id) ? 'visited' : null
-    const nodeProblems = problems.get(id) ?? []
-    const sig = JSON.stringify([node.data, node.keyOrder, draft.start === id, draft.onError === id, nodeProblems, mark, direction])
+    const nodeProblems = problems.get(id) ?? NO_PROBLEMS
+    const start = draft.start === id
+    const onError = draft.onError === id
     const old = before.get(id)
-    const data: FlowNodeData = old !== undefined && old.data.sig === sig && old.type === canvasType(node.kind) ? old.data : {
-      id,
-      kind: node.kind,
-      gist: gistOf(node),
-      handles: outputHandles(node),
-      start: draft.start === id,
-      onError: draft.onError === id,
-      problems: nodeProblems,
-      highlight: mark,
-      direction,
-      sig,
-    }
+    const was = old?.data
+    const data: FlowNodeData = was !== undefined && was.source === node && was.start === start && was.onError === onError
+      && was.problems === nodeProblems && was.highlight === mark && was.direction === direction ? was : {
+        id,
+        kind: node.kind,
+        gist: gistOf(node),
+        handles: handlesOf(node),
+        start,
+        onError,
+        problems: nodeProblems,
+        highlight: mark,
+        direction,
+        source: node,
+      }
     const selected = selection.has(id)
     if (old !== undefined && old.data === data && old.selected === selected && old.position.x === position.x && old.position.y === position.y) {
       out.push(old)
@@ -153,45 +176,88 @@ export interface EdgesInput {
   selected: ReadonlySet<string>
 }
 
+/** What an edge of a node looks like, whatever is selected or taken. */
+interface EdgeSpec {
+  id: string
+  handle: string
+  to: string
+  label: string | undefined
+  tone: HandleSpec['tone']
+  type: 'loop' | 'default'
+}
+
+/**
+ * Per draft node (which the draft keeps while its data is unchanged): its handles, and its
+ * edges under the id it had. An edit then reads only the nodes it changed.
+ */
+const handleCache = new WeakMap<DraftNode, HandleSpec[]>()
+const edgeCache = new WeakMap<DraftNode, { id: string; edges: EdgeSpec[] }>()
+
+function handlesOf(node: DraftNode): HandleSpec[] {
+  let handles = handleCache.get(node)
+  if (handles === undefined) handleCache.set(node, handles = outputHandles(node))
+  return handles
+}
+
+function edgeSpecs(id: string, node: DraftNode): EdgeSpec[] {
+  const cached = edgeCache.get(node)
+  if (cached?.id === id) return cached.edges
+  const handles = handlesOf(node)
+  const edges = draftEdges(id, node).map((edge): EdgeSpec => ({
+    id: `${id}|${edge.handle}`,
+    handle: edge.handle,
+    to: edge.to,
+    label: edgeLabel(node, edge.handle, handles),
+    tone: handles.find((h) => h.id === edge.handle)?.tone ?? 'main',
+    type: edge.to === id ? 'loop' : 'default',
+  }))
+  edgeCache.set(node, { id, edges })
+  return edges
+}
+
 /**
  * React Flow edges for the draft, one per edge of a node (`edgesOf`), with ids `from|handle`
  * and labels. Edges to missing nodes are not drawn (the validator reports them on the node).
- * Unchanged edges are the objects from `previous`.
+ * Unchanged edges are the objects from `previous`, and when no edge changed the result is
+ * `previous` itself, so React Flow does not re-index its edges.
+ *
+ * @example const edges = buildEdges({ draft, present, taken, selected }, edgesBefore)
  */
-export function buildEdges(input: EdgesInput, previous: ReadonlyMap<string, CanvasEdge>): CanvasEdge[] {
+export function buildEdges(input: EdgesInput, previous: CanvasEdge[]): CanvasEdge[] {
   const { draft, present, taken, selected } = input
+  let byId: Map<string, CanvasEdge> | undefined
   const out: CanvasEdge[] = []
+  let same = true
   for (const [id, node] of Object.entries(draft.nodes)) {
     if (!present.has(id)) continue
-    const tones = new Map(outputHandles(node).map((h) => [h.id, h.tone]))
-    for (const edge of draftEdges(id, node)) {
-      if (!present.has(edge.to)) continue
-      const edgeId = `${id}|${edge.handle}`
-      const label = edgeLabel(node, edge.handle)
-      const tone = tones.get(edge.handle) ?? 'main'
-      const isTaken = taken.has(edgeId)
-      const isSelected = selected.has(edgeId)
-      const type = edge.to === id ? 'loop' : 'default'
-      const old = previous.get(edgeId)
-      if (old !== undefined && old.target === edge.to && old.label === label && old.selected === isSelected && old.type === type
-        && old.data?.tone === tone && old.data.taken === isTaken) {
+    for (const spec of edgeSpecs(id, node)) {
+      if (!present.has(spec.to)) continue
+      const isTaken = taken.has(spec.id)
+      const isSelected = selected.has(spec.id)
+      // Edges usually come in the same order as last time; look further only when not.
+      let old = previous[out.length]
+      if (old?.id !== spec.id) old = (byId ??= new Map(previous.map((e) => [e.id, e]))).get(spec.id)
+      if (old !== undefined && old.target === spec.to && old.label === spec.label && old.selected === isSelected && old.type === spec.type
+        && old.data?.tone === spec.tone && old.data.taken === isTaken) {
+        same &&= old === previous[out.length]
         out.push(old)
         continue
       }
+      same = false
       out.push({
-        id: edgeId,
+        id: spec.id,
         source: id,
-        target: edge.to,
-        sourceHandle: edge.handle,
+        target: spec.to,
+        sourceHandle: spec.handle,
         targetHandle: 'in',
-        type,
+        type: spec.type,
         selected: isSelected,
-        className: `edge-${tone}${isTaken ? ' edge-taken' : ''}`,
-        data: { tone, taken: isTaken },
-        ...(label !== undefined ? { label } : {}),
+        className: `edge-${spec.tone}${isTaken ? ' edge-taken' : ''}`,
+        data: { tone: spec.tone, taken: isTaken },
+        ...(spec.label !== undefined ? { label: spec.label } : {}),
         ...(isTaken ? { animated: true, zIndex: 1 } : {}),
       })
     }
   }
-  return out
+  return same && out.length === previous.length ? previous : out
 }

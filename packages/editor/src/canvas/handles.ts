@@ -83,10 +83,15 @@ export function outputHandles(node: DraftNode): HandleSpec[] {
   return handles
 }
 
-/** The label an edge leaving `handle` carries on the canvas (none for plain `next`). */
-export function edgeLabel(node: DraftNode, handle: string): string | undefined {
+/**
+ * The label an edge leaving `handle` carries on the canvas (none for plain `next`); `handles`
+ * are the node's `outputHandles`, when the caller has them already.
+ *
+ * @example edgeLabel(menu, 'choice:1') // 'press 1'
+ */
+export function edgeLabel(node: DraftNode, handle: string, handles: readonly HandleSpec[] = outputHandles(node)): string | undefined {
   if (handle === 'next' && (node.kind === 'say' || node.kind === 'set' || node.kind === 'record' || node.kind === 'input')) return undefined
-  const spec = outputHandles(node).find((h) => h.id === handle)
+  const spec = handles.find((h) => h.id === handle)
   if (spec === undefined) return handle
   if (handle.startsWith('choice:')) return `press ${spec.label}`
   if (handle.startsWith('case:')) return spec.label.length > 28 ? `${spec.label.slice(0, 27)}…` : spec.label

@@ -43,9 +43,9 @@ export function connect(text: string, flow: Flow, from: string, handle: string, 
   if (node === undefined) return text
   if (handle === 'choice:+' && node.type === 'menu') {
     const key = nextFreeKey(Object.keys(node.choices))
-    return applyEdit(text, (doc) => setPreservingQuotes(doc, ['nodes', from, 'choices', key], to), { node: from })
+    return applyEdit(text, (doc) => setPreservingQuotes(doc, ['nodes', from, 'choices', key], to), { nodes: [from] })
   }
-  return applyEdit(text, (doc) => doc.setIn(['nodes', from, ...handlePath(node, handle)], to), { node: from })
+  return applyEdit(text, (doc) => doc.setIn(['nodes', from, ...handlePath(node, handle)], to), { nodes: [from] })
 }
 
 /** Removes an edge; for a menu choice, the whole choice. */
@@ -53,7 +53,7 @@ export function disconnect(text: string, flow: Flow, from: string, handle: strin
   const node = flow.nodes[from]
   if (node === undefined) return text
   const [kind, detail] = splitHandle(handle)
-  const scope: EditScope = { node: from }
+  const scope: EditScope = { nodes: [from] }
   if (kind === 'choice') return applyEdit(text, (doc) => doc.deleteIn(['nodes', from, 'choices', detail!]), scope)
   if (kind === 'case') return applyEdit(text, (doc) => doc.deleteIn(['nodes', from, 'cases', Number(detail)]), scope)
   return applyEdit(text, (doc) => doc.deleteIn(['nodes', from, handle]), scope)
@@ -97,14 +97,14 @@ export function freeId(taken: Iterable<string>, base: string): string {
 /** Adds a node of `type` at the end of `nodes`; returns the new text and the node's id. */
 export function addNode(text: string, flow: Flow | undefined, type: NodeType): { text: string; id: string } {
   const id = freeId(Object.keys(flow?.nodes ?? {}), type)
-  return { id, text: applyEdit(text, (doc) => doc.setIn(['nodes', id], doc.createNode(newNode(type)))) }
+  return { id, text: applyEdit(text, (doc) => doc.setIn(['nodes', id], doc.createNode(newNode(type))), { nodes: [], creates: [id], appends: true }) }
 }
 
 /** Deletes nodes. Edges into them are left dangling, so the validator points at each one. */
 export function deleteNodes(text: string, ids: readonly string[]): string {
   return applyEdit(text, (doc) => {
     for (const id of ids) doc.deleteIn(['nodes', id])
-  })
+  }, { nodes: ids })
 }
 
 /**
@@ -127,7 +127,7 @@ export function renameNode(text: string, flow: Flow, from: string, to: string): 
     }
     if (flow.start === from) doc.set('start', to)
     if (flow.onError === from) doc.set('onError', to)
-  })
+  }, { nodes: [from, ...Object.keys(flow.nodes).filter((id) => id !== from && edgesOf(id, flow.nodes[id]!).some((e) => e.to === from))], creates: [to] })
 }
 
 /**
@@ -152,7 +152,7 @@ export function pasteNodes(text: string, flow: Flow | undefined, copied: Record<
       }
       doc.setIn(['nodes', ids[id]!], doc.createNode(copy))
     }
-  })
+  }, { nodes: [], creates: Object.values(ids), appends: true })
   return { text: out, ids }
 }
 
@@ -170,7 +170,7 @@ export function setField(text: string, id: string, path: Path, value: unknown): 
     const node = doc.createNode(value)
     if (isCollection(node) && isCollection(old) && old.flow === true) node.flow = true
     doc.setIn(['nodes', id, ...path], node)
-  }, { node: id })
+  }, { nodes: [id] })
 }
 
 /** Makes `id` the node calls start at. */

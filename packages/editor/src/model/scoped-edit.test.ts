@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import type { Document } from 'yaml'
 import { generateFlow } from '../../../../bench/lib/flowgen.ts'
-import { applyToDocument, applyToNode } from './yaml-edit.ts'
+import { applyToDocument, applyToNode, applyToNodes } from './yaml-edit.ts'
+import type { EditScope } from './yaml-edit.ts'
 import { indexText, reindex, rememberBlocks } from './node-blocks.ts'
 import type { NodeBlocks } from './node-blocks.ts'
-import { connect, disconnect, setField } from './ops.ts'
+import { addNode, connect, deleteNodes, disconnect, pasteNodes, renameNode, setField } from './ops.ts'
 import { moveItem, renameKey, setIn } from '../inspector/edits.ts'
 import { loadFlow } from '@phonetree/engine'
 
@@ -86,12 +87,14 @@ describe('editing one node scoped to its lines', () => {
     }
   })
 
-  it('declines edits that reach outside the node or delete it, so the whole document is edited', () => {
+  it('declines edits that reach outside the node, so the whole document is edited', () => {
     const text = EXAMPLES[0]!
-    const id = Object.keys(loadFlow(text, 'flows/x.yaml').flow!.nodes)[0]!
-    expect(applyToNode(text, EDITS.escape!(id, ''), id)).toBeUndefined()
-    expect(applyToNode(text, EDITS.deleteNode!(id, ''), id)).toBeUndefined()
-    expect(applyToNode(text, EDITS.prompt!(id, 'x'), 'no-such-node')).toBeUndefined()
+    const [id, other] = Object.keys(loadFlow(text, 'flows/x.yaml').flow!.nodes)
+    expect(applyToNode(text, EDITS.escape!(id!, ''), id!)).toBeUndefined()
+    expect(applyToNode(text, EDITS.prompt!(other!, 'x'), id!)).toBeUndefined()
+    expect(applyToNode(text, EDITS.prompt!(id!, 'x'), 'no-such-node')).toBeUndefined()
+    expect(applyToNodes(text, (doc) => doc.setIn(['nodes', 'new'], { type: 'hangup' }), { nodes: [id!] })).toBeUndefined()
+    expect(applyToNodes('flow: x\nnodes:\n  a:\n    type: hangup\n', EDITS.deleteNode!('a', ''), { nodes: ['a'] })).toBeUndefined()
   })
 
   it('declines texts whose nodes share content or are written inline', () => {
@@ -130,6 +133,74 @@ describe('editing one node scoped to its lines', () => {
   })
 })
 
+/** Edits of several nodes, as the ops make them: delete, add at the end, paste, rename. */
+const MULTI: Record<string, (ids: string[]) => [Edit, EditScope]> = {
+  deleteOne: ([a]) => [(doc) => void doc.deleteIn(['nodes', a!]), { nodes: [a!] }],
+  deleteTwo: ([a, b]) => [(doc) => { doc.deleteIn(['nodes', a!]); doc.deleteIn(['nodes', b!]) }, { nodes: [a!, b!] }],
+  add: () => [(doc) => doc.setIn(['nodes', 'added'], doc.createNode({ type: 'say', prompt: 'New message.' })), { nodes: [], creates: ['added'], appends: true }],
+  addTwo: () => [(doc) => {
+    doc.setIn(['nodes', 'one'], doc.createNode({ type: 'menu', prompt: 'Pick.', choices: { 1: 'two' } }))
+    doc.setIn(['nodes', 'two'], doc.createNode({ type: 'hangup' }))
+  }, { nodes: [], creates: ['one', 'two'], appends: true }],
+  renameWithReference: ([a, b]) => [(doc) => {
+    const nodes = doc.getIn(['nodes'], true) as { items: Array<{ key: { value: unknown } }> }
+    const pair = nodes.items.find((p) => p.key.value === a)
+    if (pair !== undefined) pair.key.value = 'renamed'
+    doc.setIn(['nodes', b!, 'next'], 'renamed')
+  }, { nodes: [a!, b!], creates: ['renamed'] }],
+}
+
+/** The scoped way gives exactly the whole-document way's text (or error), or declines. */
+function expectSameScoped(text: string, edit: Edit, scope: EditScope): boolean {
+  const whole = outcome(() => applyToDocument(text, edit))
+  const scoped = outcome(() => applyToNodes(text, edit, scope))
+  if (scoped !== undefined) expect(scoped).toEqual(whole)
+  return scoped !== undefined
+}
+
+describe('editing several nodes scoped to their lines', () => {
+  it('gives the same text as the whole document for deletes, additions and renames in the example flows', () => {
+    let applied = 0
+    for (const text of EXAMPLES) {
+      const ids = indexText(text).blocks?.blocks.map((b) => b.id) ?? []
+      expect(ids.length).toBeGreaterThan(1)
+      for (let i = 0; i < ids.length; i++) {
+        const pair = [ids[i]!, ids[(i + 3) % ids.length]!]
+        for (const make of Object.values(MULTI)) if (expectSameScoped(text, ...make(pair))) applied++
+      }
+    }
+    expect(applied).toBeGreaterThan(100)
+  })
+
+  it('gives the same text as the whole document on generated flows of every style (property)', () => {
+    let applied = 0
+    fc.assert(fc.property(flowText(), fc.nat(), fc.nat(), fc.constantFrom(...Object.keys(MULTI)), (text, a, b, name) => {
+      const ids = indexText(text).blocks?.blocks.map((block) => block.id) ?? []
+      fc.pre(ids.length > 0 && !ids.includes('added') && !ids.includes('renamed'))
+      if (expectSameScoped(text, ...MULTI[name]!([ids[a % ids.length]!, ids[b % ids.length]!]))) applied++
+    }), { numRuns: 600 })
+    // Most generated texts mix styles the scoped way declines (inline nodes, misaligned prints); 25-40 apply.
+    expect(applied).toBeGreaterThan(12)
+  })
+
+  it('makes the ops that add, delete, paste and rename nodes match the whole-document way on a 500-node flow', () => {
+    const text = generateFlow(500).yaml
+    const flow = loadFlow(text, 'flows/gen.yaml').flow!
+    expect(deleteNodes(text, ['s3', 'm7'])).toBe(applyToDocument(text, (doc) => { doc.deleteIn(['nodes', 's3']); doc.deleteIn(['nodes', 'm7']) }))
+    const added = addNode(text, flow, 'say')
+    expect(added.text).toBe(applyToDocument(text, (doc) => doc.setIn(['nodes', added.id], doc.createNode({ type: 'say', prompt: 'New message.' }))))
+    const pasted = pasteNodes(text, flow, { s3: flow.nodes.s3!, m4: flow.nodes.m4! })
+    expect(Object.values(pasted.ids)).toEqual(['s3-2', 'm4-2'])
+    expect(loadFlow(pasted.text, 'flows/gen.yaml').flow!.nodes['s3-2']).toEqual({ ...flow.nodes.s3!, next: 'm4-2' })
+    const renamed = renameNode(text, flow, 's3', 'intro-3')
+    expect(renamed.split('\n').length).toBe(text.split('\n').length)
+    const after = loadFlow(renamed, 'flows/gen.yaml').flow!
+    expect(Object.keys(after.nodes)).toHaveLength(Object.keys(flow.nodes).length)
+    expect(Object.entries(after.nodes).filter(([, n]) => JSON.stringify(n).includes('"intro-3"')).map(([id]) => id))
+      .toEqual(Object.entries(flow.nodes).filter(([, n]) => JSON.stringify(n).includes('"s3"')).map(([id]) => id === 's3' ? 'intro-3' : id))
+  })
+})
+
 describe('re-indexing node blocks after a change', () => {
   it('finds the same blocks as a full parse, or declines (property)', () => {
     let reused = 0
@@ -143,8 +214,9 @@ describe('re-indexing node blocks after a change', () => {
       if (again === undefined) return
       reused++
       expect(where(again.blocks)).toEqual(where(indexText(next).blocks))
-    }), { numRuns: 600 })
-    expect(reused).toBeGreaterThan(50)
+    }), { numRuns: 1500 })
+    // Random cuts often break the YAML or reach outside the nodes; about a tenth re-index.
+    expect(reused).toBeGreaterThan(90)
   })
 
   it('re-reads only the edited node after an edit of one node', () => {
@@ -152,8 +224,10 @@ describe('re-indexing node blocks after a change', () => {
     const before = indexText(text).blocks!
     const after = setField(text, 's3', ['prompt'], 'New.')
     const again = reindex(text, before, after)!
-    expect(again.region.blocks.map((b) => b.id)).toEqual(['s3'])
-    expect(again.replaced[1] - again.replaced[0]).toBe(1)
+    // The edited node, and the unchanged one after it (read for the lines that follow the change).
+    const at = before.blocks.findIndex((b) => b.id === 's3')
+    expect(again.region.blocks.map((b) => b.id)).toEqual(['s3', before.blocks[at + 1]!.id])
+    expect(again.replaced).toEqual([at, at + 2])
     expect(where(again.blocks)).toEqual(where(indexText(after).blocks))
     // The next edit uses the index found incrementally, and still matches the whole-document way.
     rememberBlocks(after, again.blocks)

@@ -1,22 +1,29 @@
 import { diff3Merge, LCS } from 'node-diff3'
 import { isMap, isScalar, parseDocument } from 'yaml'
-import type { Document } from 'yaml'
+import type { Document, Pair } from 'yaml'
 import { blocksOf, PARSE, parseRegion, PRINT, REGION_HEADER } from './node-blocks.ts'
+import type { NodeBlocks } from './node-blocks.ts'
 
 
-/** What an edit touches, when the caller knows: only node `node` (`nodes.<node>…`). */
+/**
+ * What an edit touches, when the caller knows: the existing nodes it may change or delete
+ * (`nodes.<id>…`), and the ids of nodes it may create, either by renaming one of those
+ * (`creates`) or by adding new ones at the end of the mapping (`appends`).
+ */
 export interface EditScope {
-  node: string
+  nodes: readonly string[]
+  creates?: readonly string[]
+  appends?: boolean
 }
 
 /**
  * The scope of an edit at a document path: a path inside one node (`['nodes', id, …]`) is
  * confined to that node.
  *
- * @example scopeOf(['nodes', 'welcome', 'prompt']) // { node: 'welcome' }
+ * @example scopeOf(['nodes', 'welcome', 'prompt']) // { nodes: ['welcome'] }
  */
 export function scopeOf(path: readonly (string | number)[]): EditScope | undefined {
-  return path[0] === 'nodes' && typeof path[1] === 'string' ? { node: path[1] } : undefined
+  return path[0] === 'nodes' && typeof path[1] === 'string' ? { nodes: [path[1]] } : undefined
 }
 
 /**
@@ -28,16 +35,16 @@ export function scopeOf(path: readonly (string | number)[]): EditScope | undefin
  * parsed document and merged back with a three-way line merge: base = the original text
  * re-printed, ours = the original text, theirs = the edited document re-printed.
  *
- * With a `scope` (the edit only touches one node), only that node's lines are parsed, printed
- * and merged, and spliced back: the same result at a cost that does not grow with the file.
- * Whenever that cannot be shown to give the same result (see `node-blocks.ts`), or the edit
- * reached outside the node after all, the whole document is edited instead.
+ * With a `scope`, only the lines of the nodes it names (and the nodes between them) are
+ * parsed, printed and merged, and spliced back: the same result at a cost that does not grow
+ * with the file. Whenever that cannot be shown to give the same result (see `node-blocks.ts`),
+ * or the edit reached outside its scope after all, the whole document is edited instead.
  *
- * @example applyEdit(text, (doc) => doc.setIn(['nodes', 'welcome', 'prompt'], 'Hello!'), { node: 'welcome' })
+ * @example applyEdit(text, (doc) => doc.setIn(['nodes', 'welcome', 'prompt'], 'Hello!'), { nodes: ['welcome'] })
  */
 export function applyEdit(text: string, edit: (doc: Document.Parsed) => void, scope?: EditScope): string {
   if (scope !== undefined) {
-    const scoped = applyToNode(text, edit, scope.node)
+    const scoped = applyToNodes(text, edit, scope)
     if (scoped !== undefined) return scoped
   }
   return applyToDocument(text, edit)
@@ -50,26 +57,105 @@ export function applyToDocument(text: string, edit: (doc: Document.Parsed) => vo
   return rewrite(text, doc, edit)
 }
 
-/** The scoped way: undefined when it does not apply (the caller edits the whole document). */
+/**
+ * The scoped way for an edit of one node.
+ *
+ * @example applyToNode(text, (doc) => doc.setIn(['nodes', 'welcome', 'next'], 'menu'), 'welcome')
+ */
 export function applyToNode(text: string, edit: (doc: Document.Parsed) => void, id: string): string | undefined {
-  const index = blocksOf(text)
-  const block = index?.blocks.find((b) => b.id === id)
-  // Merging one node's lines gives what merging the whole file gives only where the printer
-  // keeps every line where it is written (the whole-file merge then works line by line).
-  if (index === undefined || block === undefined || !index.linesMatch || !block.aligned) return undefined
-  const region = parseRegion(text, block.start, block.end, index.indent)
-  if (region === undefined || region.blocks.length !== 1 || !region.linesMatch) return undefined
-  const out = rewrite(REGION_HEADER + text.slice(block.start, block.end), region.doc, edit)
-  if (!holdsOnly(region.doc, id) || !out.startsWith(REGION_HEADER)) return undefined
-  return text.slice(0, block.start) + out.slice(REGION_HEADER.length) + text.slice(block.end)
+  return applyToNodes(text, edit, { nodes: [id] })
 }
 
-/** Whether an edited region document still holds just `nodes.<id>` (the edit stayed in its scope). */
-function holdsOnly(doc: Document.Parsed, id: string): boolean {
+/**
+ * The scoped way: edits the run of node blocks from the first to the last node in `scope`
+ * (to the end of the mapping when it appends). Undefined when it does not apply, and the
+ * caller edits the whole document.
+ *
+ * @example applyToNodes(text, (doc) => void doc.deleteIn(['nodes', 'sales']), { nodes: ['sales'] })
+ */
+export function applyToNodes(text: string, edit: (doc: Document.Parsed) => void, scope: EditScope): string | undefined {
+  const index = blocksOf(text)
+  if (index === undefined || !index.linesMatch || index.blocks.length === 0) return undefined
+  const at = scope.nodes.map((id) => index.blocks.findIndex((b) => b.id === id))
+  if (at.some((i) => i < 0) || (at.length === 0 && scope.appends !== true)) return undefined
+  const last = index.blocks.length - 1
+  const from = at.length > 0 ? Math.min(...at) : last
+  const to = scope.appends === true ? last : Math.max(...at)
+  const first = applyToRun(text, edit, scope, index, from, to)
+  if (first !== DELETED) return first
+  // A deleted node takes along the comments and blank lines above it and the comments
+  // indented under it after its last value, which lie outside its block: the edit is made again
+  // on the run with its neighbours, whose lines end and begin where those do. Before the first
+  // node there is only the `nodes:` line (the text must have nothing else there).
+  if (from === 0 && text.slice(index.from, index.blocks[0]!.start) !== '') return undefined
+  const widened = applyToRun(text, edit, scope, index, Math.max(from - 1, 0), Math.min(to + 1, last), true)
+  return widened === DELETED ? undefined : widened
+}
+
+/** What `applyToRun` says when the edit deleted a node and the run is not widened to its neighbours. */
+const DELETED = Symbol('deleted')
+
+/** The scoped edit of blocks `from`…`to`; `widened` when the run has the neighbours of its nodes. */
+function applyToRun(text: string, edit: (doc: Document.Parsed) => void, scope: EditScope, index: NodeBlocks, from: number, to: number, widened = false): string | undefined | typeof DELETED {
+  const run = index.blocks.slice(from, to + 1)
+  // Merging these lines alone gives what merging the whole file gives only where the printer
+  // keeps every line where it is written (the whole-file merge then works line by line).
+  if (run.some((b) => !b.aligned)) return undefined
+  const start = run[0]!.start
+  const end = run.at(-1)!.end
+  const region = parseRegion(text, start, end, index.indent)
+  // The run read on its own must find the same blocks where the whole text has them (a
+  // comment at the edge of a region can fall to no node, see `reindex`).
+  if (region?.map === undefined || !region.linesMatch || region.blocks.length !== run.length) return undefined
+  if (region.blocks.some((b, k) => b.start !== run[k]!.start || b.end !== run[k]!.end)) return undefined
+  const before = [...region.map.items]
+  const out = rewrite(REGION_HEADER + text.slice(start, end), region.doc, edit)
+  const atEnd = to === index.blocks.length - 1
+  const change = stayedInScope(region.doc, before, scope, atEnd)
+  if (change === undefined) return undefined
+  if (change.deleted && !widened) return DELETED
+  if (change.emptied || !out.startsWith(REGION_HEADER)) return undefined
+  // What follows the last node (comments, blank lines) goes after nodes added or deleted at the end.
+  if (atEnd && (change.added || change.deleted) && text.slice(end, index.to) !== '') return undefined
+  return text.slice(0, start) + out.slice(REGION_HEADER.length) + text.slice(end)
+}
+
+const keyOf = (pair: Pair): unknown => (isScalar(pair.key) ? pair.key.value : pair.key)
+
+/**
+ * How an edit changed a region's nodes, when the region document still holds nothing but its
+ * block `nodes` mapping, with the nodes it had in their order (some deleted, some renamed to an
+ * id in `scope.creates`) and new ones only at its end, when that is the end of the file's
+ * mapping and the scope appends: yaml adds a key at the end of its mapping, which in the
+ * region is not the end of the file's. Undefined when the edit left its scope.
+ */
+function stayedInScope(doc: Document.Parsed, before: readonly Pair[], scope: EditScope, atEnd: boolean): { deleted: boolean; added: boolean; emptied: boolean } | undefined {
   const top = doc.contents
-  if (!isMap(top) || top.items.length !== 1 || !isScalar(top.items[0]!.key) || top.items[0]!.key.value !== 'nodes') return false
+  if (!isMap(top) || top.items.length !== 1 || !isScalar(top.items[0]!.key) || top.items[0]!.key.value !== 'nodes') return undefined
   const nodes = top.items[0]!.value
-  return isMap(nodes) && nodes.flow !== true && nodes.items.length === 1 && isScalar(nodes.items[0]!.key) && nodes.items[0]!.key.value === id
+  if (!isMap(nodes) || nodes.flow === true) return undefined
+  // Every node deleted: the run must be made again with a neighbour (an empty mapping prints as `{}`).
+  if (nodes.items.length === 0) return { deleted: true, added: false, emptied: true }
+  const creates = new Set(scope.creates)
+  const keysBefore = before.map(keyOf)
+  const seen = new Set<unknown>()
+  let next = 0
+  let added = false
+  for (const pair of nodes.items) {
+    const key = keyOf(pair)
+    if (typeof key !== 'string' || seen.has(key)) return undefined
+    seen.add(key)
+    const at = before.indexOf(pair, next)
+    if (at >= 0 && !added) {
+      if (key !== keysBefore[at] && !creates.has(key)) return undefined
+      next = at + 1
+    } else {
+      if (!atEnd || scope.appends !== true || !creates.has(key)) return undefined
+      added = true
+    }
+  }
+  const kept = new Set<unknown>(nodes.items)
+  return { deleted: before.some((p) => !kept.has(p)), added, emptied: false }
 }
 
 /** Makes `edit` on `doc` (parsed from `source`) and merges the re-printed result into `source`. */

@@ -152,7 +152,20 @@ export function currentFlow(): Flow | undefined {
   return useEditor.getState().loaded.flow
 }
 
-/** Whether the editor holds changes that are not on disk. */
-export function isDirty(state: Pick<EditorState, 'text' | 'savedText' | 'layout' | 'savedLayout'>): boolean {
-  return state.text !== state.savedText || JSON.stringify(state.layout) !== JSON.stringify(state.savedLayout)
+type Saved = Pick<EditorState, 'text' | 'savedText' | 'layout' | 'savedLayout'>
+let lastAsked: Saved = { text: '', savedText: '', layout: { nodes: {} }, savedLayout: { nodes: {} } }
+let lastAnswer = false
+
+/**
+ * Whether the editor holds changes that are not on disk. Asked by a store selector on every
+ * change of the store, so the answer is kept until one of the four values changes.
+ *
+ * @example const dirty = useEditor(isDirty)
+ */
+export function isDirty(state: Saved): boolean {
+  if (state.text === lastAsked.text && state.savedText === lastAsked.savedText && state.layout === lastAsked.layout && state.savedLayout === lastAsked.savedLayout) return lastAnswer
+  // The layout is usually the very object saved; comparing JSON is for a layout rebuilt equal.
+  lastAnswer = state.text !== state.savedText || (state.layout !== state.savedLayout && JSON.stringify(state.layout) !== JSON.stringify(state.savedLayout))
+  lastAsked = { text: state.text, savedText: state.savedText, layout: state.layout, savedLayout: state.savedLayout }
+  return lastAnswer
 }

@@ -22,7 +22,7 @@ function remeasure(update: (ids: string[]) => void, id: string): void {
   waiting.add(id)
 }
 
-function ProblemBadge({ problems }: { problems: NodeProblem[] }) {
+function ProblemBadge({ problems }: { problems: readonly NodeProblem[] }) {
   if (problems.length === 0) return null
   const errors = problems.filter((p) => p.severity === 'error').length
   const list = problems.map((p) => `${p.severity === 'error' ? '✖' : '⚠'} ${p.code}: ${p.message}`).join('\n')
