@@ -117,6 +117,41 @@ describe('the editor', () => {
     await page.close()
   })
 
+  it('points an edge elsewhere from the inspector: a half-typed id waits, Enter takes any id, a node id commits on a pause', async () => {
+    const page = await open('verify')
+    const dirty = async () => (await page.title()).startsWith('●')
+    const yamlText = async () => {
+      await page.getByTestId('tab-yaml').click()
+      const text = await page.getByTestId('yaml-editor').inputValue()
+      await page.getByTestId('tab-inspector').click()
+      return text
+    }
+    await page.getByTestId('node-intro').click()
+    const next = () => page.getByTestId('inspector').getByTestId('field-next').locator('input')
+    // The flow's ids are suggested from one list, not an <option> per field.
+    expect(await next().getAttribute('list')).not.toBeNull()
+    expect(await page.locator(`datalist#${await next().getAttribute('list')} option`).count()).toBe(3)
+
+    await next().fill('good')
+    await page.waitForTimeout(800) // well past the pause that commits typing
+    expect(await next().getAttribute('class')).toMatch(/is-missing/)
+    expect(await dirty()).toBe(false)
+
+    await next().fill('later-node')
+    await next().press('Enter')
+    await page.getByTestId('node-intro').getByTestId('node-problems').waitFor({ timeout: 10_000 })
+    expect(await dirty()).toBe(true)
+    expect(await yamlText()).toContain('    next: later-node\n')
+
+    await page.getByTestId('node-intro').click()
+    await next().fill('goodbye')
+    await expect.poll(yamlText, { timeout: 10_000 }).toContain('    next: goodbye\n')
+    await expect.poll(() => page.getByTestId('node-intro').getByTestId('node-problems').count()).toBe(0)
+    expect(await next().getAttribute('class') ?? '').not.toMatch(/is-missing/)
+    expect((page as Page & { errors: string[] }).errors).toEqual([])
+    await page.close()
+  })
+
   it('runs the simulator through a path with the engine in the browser', async () => {
     const page = await open('verify')
     await page.getByTestId('tab-simulator').click()

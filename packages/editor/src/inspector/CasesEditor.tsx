@@ -3,7 +3,7 @@ import { COMPARISONS } from '@phonetree/engine'
 import { isRecord } from '../app/draft.ts'
 import { listItem, OPERATOR_LABELS, simpleOperator, valueFor } from './conditions.ts'
 import type { Operator } from './conditions.ts'
-import { NumberInput, RowButtons, TargetSelect, TextInput } from './controls.tsx'
+import { NumberInput, RowButtons, TargetInput, TextInput } from './controls.tsx'
 import type { FieldOps } from './field-ops.ts'
 import { YamlValue } from './MapEditors.tsx'
 
@@ -66,7 +66,7 @@ export function CasesEditor({ value, nodes, self, ops, testId }: { value: unknow
               : <Comparison when={entry.when as Record<string, unknown>} op={op} path={[i, 'when']} ops={ops} testId={`${testId}-${i}`} />}
             <div className="row">
               <span className="hint">then go to</span>
-              <TargetSelect testId={`${testId}-${i}-goto`} label={`where case ${i + 1} goes`} value={entry.goto} nodes={nodes} required onCommit={(to) => to !== undefined && ops.set([i, 'goto'], to)} />
+              <TargetInput testId={`${testId}-${i}-goto`} label={`where case ${i + 1} goes`} value={entry.goto} nodes={nodes} required onCommit={(to) => to !== undefined && ops.set([i, 'goto'], to)} />
             </div>
           </div>
         )

@@ -2,7 +2,7 @@ import { memo, useId, useMemo } from 'react'
 import type { FlowProblem } from '@phonetree/engine'
 import { BodyEditor } from './BodyEditor.tsx'
 import { CasesEditor } from './CasesEditor.tsx'
-import { BooleanSelect, ChoiceSelect, LiteralOrNumber, NumberInput, TargetSelect, TextInput } from './controls.tsx'
+import { BooleanSelect, ChoiceSelect, LiteralOrNumber, NumberInput, TargetInput, TextInput } from './controls.tsx'
 import { fieldOps } from './field-ops.ts'
 import type { FieldSpec } from './fields.ts'
 import { ListEditor, TextOrListEditor } from './ListEditors.tsx'
@@ -61,7 +61,7 @@ function Editor({ spec, value, entries, nodes, node, id }: FieldRowProps & { id:
       }
       return <TextInput id={id} testId={testId} label={label} value={value} required={spec.required} multiline={spec.kind === 'longText'} onCommit={setAll} />
     case 'target':
-      return <TargetSelect id={id} testId={testId} label={label} value={value} nodes={nodes} required={spec.required} onCommit={setAll} />
+      return <TargetInput id={id} testId={testId} label={label} value={value} nodes={nodes} required={spec.required} onCommit={setAll} />
     case 'number':
       return <NumberInput id={id} testId={testId} label={label} value={value} required={spec.required} min={spec.min} max={spec.max} integer={spec.integer} defaultValue={spec.defaultValue} onCommit={setAll} />
     case 'boolean':

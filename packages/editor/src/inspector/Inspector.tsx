@@ -6,7 +6,7 @@ import { orderedEntries } from '../app/draft.ts'
 import type { DraftNode } from '../app/draft.ts'
 import { deleteSelection, makeStart, renameNodeTo } from '../app/actions.ts'
 import { TYPE_HINTS, TYPE_LABELS } from '../canvas/nodes/types.ts'
-import { Control } from './controls.tsx'
+import { Control, NodeIdList } from './controls.tsx'
 import { FieldRow } from './FieldRow.tsx'
 import { flowFields, nodeFields } from './fields.ts'
 import type { FieldSpec } from './fields.ts'
@@ -152,8 +152,10 @@ export function Inspector() {
   const stableNodes = useMemo(() => (nodeKey === '' ? [] : nodeKey.split('\n')), [nodeKey])
   const id = selection.length === 1 ? selection[0]! : undefined
   const node = id !== undefined ? draftNodes[id] : undefined
+  const idList = useMemo(() => <NodeIdList nodes={stableNodes} />, [stableNodes])
   return (
     <div className="inspector" data-testid="inspector" aria-label="inspector">
+      {idList}
       {selection.length > 1 && <p className="hint">{selection.length} nodes selected. Delete, copy or drag them together; select one to edit it.</p>}
       {id !== undefined && node !== undefined
         ? <NodeForm key={id} id={id} node={node} nodes={stableNodes} problems={problems} />

@@ -2,7 +2,7 @@ import { useState } from 'react'
 import { parse, stringify } from 'yaml'
 import { isRecord } from '../app/draft.ts'
 import { nextFreeKey } from '../model/ops.ts'
-import { BooleanSelect, Control, NumberInput, RowButtons, TargetSelect, TextInput } from './controls.tsx'
+import { BooleanSelect, Control, NumberInput, RowButtons, TargetInput, TextInput } from './controls.tsx'
 import type { FieldOps } from './field-ops.ts'
 import type { ValueType } from './fields.ts'
 import { useBuffered } from './useBuffered.ts'
@@ -84,7 +84,7 @@ function ChoiceRow({ index, count, choiceKey, choice, nodes, ops, testId }: {
   return (
     <div className="choices-grid" data-testid={testId}>
       <KeyInput value={choiceKey} label={`key of choice ${index + 1}`} testId={`${testId}-key`} onRename={(to) => ops.rename([], choiceKey, to)} />
-      <TargetSelect testId={`${testId}-target`} label={`where ${choiceKey} goes`} value={targetOf(choice)} nodes={nodes} required
+      <TargetInput testId={`${testId}-target`} label={`where ${choiceKey} goes`} value={targetOf(choice)} nodes={nodes} required
         onCommit={(to) => to !== undefined && ops.set(isRecord(choice) ? [choiceKey, 'goto'] : [choiceKey], to)} />
       <Control testId={`${testId}-words`}>
         <input type="text" aria-label={`words for ${choiceKey}`} placeholder="words, comma separated" value={words.value} onChange={(e) => words.change(e.target.value)} onBlur={words.flush} />

@@ -142,21 +142,38 @@ export function BooleanSelect({ id, testId, label, value, required, defaultValue
   )
 }
 
-/** The node an edge leads to: any node of the flow (a value naming no node is shown as missing). */
-export function TargetSelect({ id, testId, label, value, nodes, required, onCommit }: Common & {
+/** The id of the one <datalist> of the flow's node ids that every target field suggests from. */
+export const NODE_IDS_LIST = 'phonetree-node-ids'
+
+/**
+ * The suggestions for target fields: rendered once by the inspector, so a form with many
+ * targets does not carry a list of every node per field (a 500-node flow's menu form held
+ * 3,500 <option>s, and selecting or deleting a node built or dropped them all).
+ */
+export function NodeIdList({ nodes }: { nodes: readonly string[] }) {
+  return <datalist id={NODE_IDS_LIST}>{nodes.map((n) => <option key={n} value={n} />)}</datalist>
+}
+
+/**
+ * The node an edge leads to: a node id, typed with the flow's ids as suggestions. A pause in
+ * typing commits only an id that names a node; blur or Enter commit whatever is there (a
+ * node yet to be made; the validator marks it), and an empty field is unset. A value naming
+ * no node is shown as missing.
+ */
+export function TargetInput({ id, testId, label, value, nodes, required, onCommit }: Common & {
   value: unknown
   nodes: readonly string[]
   required: boolean
   onCommit(value: string | undefined): void
 }) {
-  const current = typeof value === 'string' ? value : UNSET
-  const missing = current !== UNSET && !nodes.includes(current)
+  const known = (v: string) => v.trim() === '' || nodes.includes(v.trim())
+  const text = useBuffered(typeof value === 'string' ? value : '', (v) => onCommit(v.trim() === '' ? undefined : v.trim()), undefined, known)
+  const missing = !known(text.value)
   return (
-    <Control testId={testId}><select id={id} aria-label={label} value={current} className={missing ? 'is-missing' : undefined} onChange={(e) => onCommit(e.target.value === UNSET ? undefined : e.target.value)}>
-      <option value={UNSET}>{required ? '— choose a node —' : '(none)'}</option>
-      {missing && <option value={current}>⚠ {current} (no such node)</option>}
-      {nodes.map((n) => <option key={n} value={n}>{n}</option>)}
-    </select></Control>
+    <Control testId={testId}><input type="text" id={id} aria-label={label} list={NODE_IDS_LIST} value={text.value} spellCheck={false} autoComplete="off"
+      placeholder={required ? 'choose a node' : '(none)'} title={missing ? `no node is called ${text.value.trim()}` : undefined}
+      className={[missing ? 'is-missing' : '', text.pending ? 'is-pending' : ''].filter((c) => c !== '').join(' ') || undefined}
+      onChange={(e) => text.change(e.target.value)} onBlur={text.flush} onKeyDown={commitOnEnter(text.flush)} /></Control>
   )
 }
 
