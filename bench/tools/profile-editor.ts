@@ -12,7 +12,7 @@
  * Usage: npx tsx bench/tools/profile-editor.ts [--nodes 500] [--readable] [--top 25] [--out DIR]
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -33,6 +33,7 @@ if (values.readable) {
   execFileSync(process.execPath, [join(editorDir, 'scripts/build-if-stale.mjs')], { cwd: ROOT, stdio: 'inherit' })
 }
 
+if (values.out !== undefined) await mkdir(values.out, { recursive: true })
 const dir = await mkdtemp(join(tmpdir(), 'phonetree-profile-editor-'))
 const browser = await launchChromium()
 try {

@@ -75,7 +75,10 @@ export function deleteSelection(): void {
   withinLastStep(() => {
     const layout = useEditor.getState().layout
     if (nodes.some((id) => layout.nodes[id] !== undefined)) {
-      useEditor.getState().setLayout({ nodes: Object.fromEntries(Object.entries(layout.nodes).filter(([id]) => !nodes.includes(id))) })
+      // A copy less a few keys: rebuilding the whole map from its entries took ~10 ms at 500 nodes.
+      const kept = { ...layout.nodes }
+      for (const id of nodes) delete kept[id]
+      useEditor.getState().setLayout({ nodes: kept })
     }
   })
   useEditor.getState().select([])

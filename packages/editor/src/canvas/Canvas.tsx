@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { DragEvent } from 'react'
-import { applyNodeChanges, Background, ControlButton, Controls, MarkerType, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react'
+import { applyNodeChanges, Background, ControlButton, Controls, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react'
 import type { Connection, EdgeChange, FinalConnectionState, IsValidConnection, NodeChange, OnReconnect } from '@xyflow/react'
 import { NODE_TYPES } from '@phonetree/engine'
 import type { NodeType } from '@phonetree/engine'
@@ -14,11 +14,12 @@ import { buildEdges, buildNodes, problemsByNode, takenEdgeIds } from './graph.ts
 import type { CanvasEdge, CanvasNode, NodeProblem, NodesInput } from './graph.ts'
 import { NODE_COMPONENTS } from './nodes/node-types.tsx'
 import { LoopEdge } from './LoopEdge.tsx'
+import { ARROW_MARKER, EdgeMarkers } from './EdgeMarkers.tsx'
 import { NODE_WIDTH } from '../layout/geometry.ts'
 import { fitAll } from './viewport.ts'
 
 const EDGE_TYPES = { loop: LoopEdge }
-const DEFAULT_EDGE_OPTIONS = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 }, interactionWidth: 14 }
+const DEFAULT_EDGE_OPTIONS = { markerEnd: ARROW_MARKER, interactionWidth: 14 }
 export const PALETTE_MIME = 'application/x-phonetree-node'
 
 // The minimap redraws every node's rectangle when these props change identity (about 50 ms
@@ -200,6 +201,7 @@ export function Canvas() {
 
   return (
     <div className="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <EdgeMarkers />
       <ReactFlow<CanvasNode, CanvasEdge>
         nodes={nodes}
         edges={edges}

@@ -5,6 +5,9 @@ import { useDraft } from '../app/draft-store.ts'
 import { centreOn } from '../canvas/viewport.ts'
 import { searchNodes } from './search.ts'
 import type { CanvasEdge, CanvasNode } from '../canvas/graph.ts'
+import type { SearchHit } from './search.ts'
+
+const NO_HITS: readonly SearchHit[] = []
 
 /** Finds a node by id or prompt text; choosing one selects it and centres it on the canvas. */
 export function SearchBox() {
@@ -13,7 +16,10 @@ export function SearchBox() {
   const [query, setQuery] = useState('')
   const [active, setActive] = useState(0)
   const [open, setOpen] = useState(false)
-  const hits = useMemo(() => searchNodes(draft, query), [draft, query])
+  // Searched only while the list shows: a query left in the box must not make every edit of a
+  // big flow search all its nodes again.
+  const showing = open && query.trim() !== ''
+  const hits = useMemo(() => (showing ? searchNodes(draft, query) : NO_HITS), [draft, query, showing])
   const choose = (id: string) => {
     useEditor.getState().select([id])
     centreOn(flow, id, useEditor.getState().layout.nodes[id])
@@ -35,7 +41,10 @@ export function SearchBox() {
         onFocus={() => setOpen(true)}
         onBlur={() => setTimeout(() => setOpen(false), 150)}
         onKeyDown={(e) => {
-          if (e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, hits.length - 1))
+          if (e.key === 'ArrowDown') {
+            setOpen(true)
+            setActive((a) => Math.max(0, Math.min(a + 1, hits.length - 1)))
+          }
           else if (e.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0))
           else if (e.key === 'Enter' && hits[active] !== undefined) choose(hits[active].id)
           else if (e.key === 'Escape') {
@@ -45,7 +54,7 @@ export function SearchBox() {
           e.preventDefault()
         }}
       />
-      {open && query.trim() !== '' && (
+      {showing && (
         <ul className="search-results" role="listbox" data-testid="search-results">
           {hits.length === 0 && <li className="hint">no node matches</li>}
           {hits.map((hit, i) => (
