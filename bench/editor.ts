@@ -19,8 +19,10 @@
  * key) until it leaves the canvas; undo that (Ctrl+Z) until it is back. Each is measured twice:
  * in the page, from the input event's timestamp to the first animation frame after the canvas
  * changed (what Chrome's Interaction to Next Paint measures, short of the paint itself), and
- * as wall time in this process, which adds Playwright's round trips.
- * Sizes are interleaved within each round; the report gives medians over rounds.
+ * as wall time in this process, which adds Playwright's round trips. The four are repeated a
+ * few times on each opened flow, because one sample depends on what else the page was doing.
+ * Sizes are interleaved within each round; the report gives medians over rounds (load) and
+ * over every sample (interactions), with the slowest sample.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -39,13 +41,20 @@ import { median, nowMs } from './lib/stats.ts'
 export const EDITOR_SIZES = [500, 2000] as const
 const SIZES: Record<Mode, readonly number[]> = { quick: [500], full: EDITOR_SIZES }
 const ROUNDS: Record<Mode, number> = { quick: 1, full: 3 }
+/**
+ * Times the four interactions are made on one opened flow. Each one's cost depends on what else
+ * the page is doing (a validation answer arriving, a collection), so one sample says little.
+ */
+const CYCLES: Record<Mode, number> = { quick: 5, full: 5 }
 /** Longest wait for one step (ELK on 2,000 nodes on a busy 2-core machine can take a while). */
 const GIVE_UP_MS = 120_000
 /** The node the responsiveness check edits: the first menu block's say (`s0`, "This is message 0."). */
 const EDITED = 's0'
 const EDITED_TEXT = 'This is message 0.'
-/** RAIL's budget for a response to input to feel immediate. */
+/** RAIL's budget for a response to input to feel immediate: the median interaction must meet it. */
 const RESPONSE_BUDGET_MS = 100
+/** Interaction to Next Paint's "good" bound: no interaction may take longer. */
+const WORST_BUDGET_MS = 200
 
 /** One round on one flow size; page times are ms since navigation start, the rest are durations. */
 export interface EditorRound {
@@ -68,9 +77,9 @@ export interface EditorRound {
   blockedMs: number
   /** Wall time: click the node, fill the prompt, blur, until the canvas shows the new text. */
   editMs: number
-  /** The four interactions after load, in page and wall time. */
-  interactions: Record<Interaction, Latency>
-  /** Longest long task during the four interactions (0 when none). */
+  /** The four interactions after load, in page and wall time, once per cycle. */
+  interactions: Record<Interaction, Latency[]>
+  /** Longest long task during the interactions (0 when none). */
   interactionTaskMs: number
 }
 
@@ -90,6 +99,16 @@ export interface Latency {
   wallMs: number
 }
 
+/** One interaction's samples over every cycle of every round. */
+export interface LatencySummary {
+  /** Medians, in the page and wall time. */
+  pageMs: number
+  wallMs: number
+  /** The slowest sample in the page. */
+  worstPageMs: number
+  samples: number
+}
+
 /** Medians over rounds for one size. */
 export interface EditorTimes {
   nodes: number
@@ -103,7 +122,7 @@ export interface EditorTimes {
   longestTaskMs: number
   blockedMs: number
   editMs: number
-  interactions: Record<Interaction, Latency>
+  interactions: Record<Interaction, LatencySummary>
   interactionTaskMs: number
 }
 
@@ -172,9 +191,9 @@ export async function run(mode: Mode, log: (line: string) => void): Promise<Sect
     for (let round = 0; round < ROUNDS[mode]; round++) {
       const order = round % 2 === 0 ? sizes : [...sizes].reverse()
       for (const nodes of order) {
-        const result = await measureRound(browser, server.url, nodes, round)
+        const result = await measureRound(browser, server.url, nodes, round, CYCLES[mode])
         rounds.push(result)
-        log(`${nodes} nodes, round ${round + 1}: first nodes ${fmt(result.firstNodesMs)} ms, layout done ${fmt(result.layoutDoneMs)} ms (ELK ${fmt(result.elkMs)} ms), ${INTERACTIONS.map((k) => `${k} ${fmt(result.interactions[k].pageMs)}/${fmt(result.interactions[k].wallMs)}`).join(', ')} ms (page/wall)`)
+        log(`${nodes} nodes, round ${round + 1}: first nodes ${fmt(result.firstNodesMs)} ms, layout done ${fmt(result.layoutDoneMs)} ms (ELK ${fmt(result.elkMs)} ms), ${INTERACTIONS.map((k) => `${k} ${result.interactions[k].map((l) => fmt(l.pageMs)).join('/')}`).join(', ')} ms (page, per cycle)`)
       }
     }
   } finally {
@@ -185,7 +204,7 @@ export async function run(mode: Mode, log: (line: string) => void): Promise<Sect
   return report(sizes, rounds)
 }
 
-async function measureRound(browser: Browser, base: string, nodes: number, round: number): Promise<EditorRound> {
+async function measureRound(browser: Browser, base: string, nodes: number, round: number, cycles: number): Promise<EditorRound> {
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } })
   try {
     const page = await context.newPage()
@@ -215,21 +234,26 @@ async function measureRound(browser: Browser, base: string, nodes: number, round
     await waitForText(page, EDITED, EDITED_TEXT, true)
     await page.waitForTimeout(500) // the centring animation (250 ms) has ended
 
-    // Responsiveness after load: an inspector edit, its undo, deleting the node, and that undo.
-    const changed = `Edited in round ${round + 1}.`
+    // Responsiveness after load: an inspector edit, its undo, deleting the node, and that undo,
+    // made `cycles` times one after another (each cycle ends where it began).
     const tasksBefore = instrumented.tasks.length
-    const editStart = nowMs()
-    await node.click({ timeout: GIVE_UP_MS })
-    const prompt = page.getByTestId('inspector').getByTestId('field-prompt').locator('textarea, input').first()
-    await prompt.fill(changed, { timeout: GIVE_UP_MS })
-    const commit = await timeInteraction(page, { text: changed, present: true }, () => prompt.blur({ timeout: GIVE_UP_MS }))
-    const editMs = nowMs() - editStart
-    const undo = await timeInteraction(page, { text: changed, present: false }, () => page.getByTestId('undo-button').click({ timeout: GIVE_UP_MS }))
-    const restored = await node.textContent()
-    if (!restored?.includes(EDITED_TEXT)) throw new Error(`undo did not restore the prompt: the node reads ${JSON.stringify(restored)}`)
-    await node.click({ timeout: GIVE_UP_MS })
-    const deleted = await timeInteraction(page, { text: null, present: false }, () => page.keyboard.press('Delete'))
-    const undoDelete = await timeInteraction(page, { text: EDITED_TEXT, present: true }, () => page.keyboard.press('Control+z'))
+    const interactions: Record<Interaction, Latency[]> = { commit: [], undo: [], delete: [], undoDelete: [] }
+    const editTimes: number[] = []
+    for (let cycle = 0; cycle < cycles; cycle++) {
+      const changed = `Edited in round ${round + 1}, cycle ${cycle + 1}.`
+      const editStart = nowMs()
+      await node.click({ timeout: GIVE_UP_MS })
+      const prompt = page.getByTestId('inspector').getByTestId('field-prompt').locator('textarea, input').first()
+      await prompt.fill(changed, { timeout: GIVE_UP_MS })
+      interactions.commit.push(await timeInteraction(page, { text: changed, present: true }, () => prompt.blur({ timeout: GIVE_UP_MS })))
+      editTimes.push(nowMs() - editStart)
+      interactions.undo.push(await timeInteraction(page, { text: changed, present: false }, () => page.getByTestId('undo-button').click({ timeout: GIVE_UP_MS })))
+      const restored = await node.textContent()
+      if (!restored?.includes(EDITED_TEXT)) throw new Error(`undo did not restore the prompt: the node reads ${JSON.stringify(restored)}`)
+      await node.click({ timeout: GIVE_UP_MS })
+      interactions.delete.push(await timeInteraction(page, { text: null, present: false }, () => page.keyboard.press('Delete')))
+      interactions.undoDelete.push(await timeInteraction(page, { text: EDITED_TEXT, present: true }, () => page.keyboard.press('Control+z')))
+    }
     const after = await page.evaluate(() => window.__bench?.tasks ?? [])
     if (errors.length > 0) throw new Error(`the page threw: ${errors.join('; ')}`)
     return {
@@ -243,8 +267,8 @@ async function measureRound(browser: Browser, base: string, nodes: number, round
       nodesInDom: instrumented.inDom,
       longestTaskMs: Math.max(0, ...loadTasks.map(([, d]) => d)),
       blockedMs: loadTasks.reduce((sum, [, d]) => sum + d, 0),
-      editMs,
-      interactions: { commit, undo, delete: deleted, undoDelete },
+      editMs: median(editTimes),
+      interactions,
       interactionTaskMs: Math.max(0, ...after.slice(tasksBefore).map(([, d]) => d)),
     }
   } finally {
@@ -291,7 +315,11 @@ function summarize(nodes: number, rounds: readonly EditorRound[]): EditorTimes {
     longestTaskMs: m((r) => r.longestTaskMs),
     blockedMs: m((r) => r.blockedMs),
     editMs: m((r) => r.editMs),
-    interactions: Object.fromEntries(INTERACTIONS.map((k) => [k, { pageMs: m((r) => r.interactions[k].pageMs), wallMs: m((r) => r.interactions[k].wallMs) }])) as Record<Interaction, Latency>,
+    interactions: Object.fromEntries(INTERACTIONS.map((k) => {
+      const samples = list.flatMap((r) => r.interactions[k])
+      const page = samples.map((l) => l.pageMs)
+      return [k, { pageMs: median(page), wallMs: median(samples.map((l) => l.wallMs)), worstPageMs: Math.max(...page), samples: samples.length }]
+    })) as Record<Interaction, LatencySummary>,
     interactionTaskMs: m((r) => r.interactionTaskMs),
   }
 }
@@ -301,12 +329,13 @@ function report(sizes: readonly number[], rounds: readonly EditorRound[]): Secti
   const n = (value: number) => fmt(value)
   const targets: Target[] = times.map((t) => {
     const slowest = Math.max(...INTERACTIONS.map((k) => t.interactions[k].pageMs))
-    const responsive = slowest <= RESPONSE_BUDGET_MS
+    const worst = Math.max(...INTERACTIONS.map((k) => t.interactions[k].worstPageMs))
+    const responsive = slowest <= RESPONSE_BUDGET_MS && worst <= WORST_BUDGET_MS
     const issue = t.nodes === 500
     return {
       name: `editor: ${t.nodes.toLocaleString('en-US')} nodes open, lay out and stay responsive`,
-      goal: issue ? `opens and lays out; each interaction on the canvas ≤ ${RESPONSE_BUDGET_MS} ms (input → next frame)` : 'measured (the issue sets its target at 500 nodes)',
-      actual: `laid out at ${n(t.layoutDoneMs)} ms; ${INTERACTIONS.map((k) => `${k} ${n(t.interactions[k].pageMs)}`).join(', ')} ms`,
+      goal: issue ? `opens and lays out; each interaction on the canvas ≤ ${RESPONSE_BUDGET_MS} ms at the median and none over ${WORST_BUDGET_MS} ms (input → next frame)` : 'measured (the issue sets its target at 500 nodes)',
+      actual: `laid out at ${n(t.layoutDoneMs)} ms; median (worst) ${INTERACTIONS.map((k) => `${k} ${n(t.interactions[k].pageMs)} (${n(t.interactions[k].worstPageMs)})`).join(', ')} ms`,
       met: issue ? responsive : undefined,
     }
   })
@@ -315,15 +344,15 @@ function report(sizes: readonly number[], rounds: readonly EditorRound[]): Secti
     + 'Generated flows (`bench/lib/flowgen.ts`: chains of menu blocks) are written without a layout file, so the editor places every node with ELK in its web worker. '
     + 'Page times are ms since navigation start, from the editor\'s `performance.mark`s (`phonetree:fetched`, `phonetree:opened`, `phonetree:layout-start`/`-done`) and a MutationObserver for the first node element in the DOM; long tasks come from a PerformanceObserver. '
     + `Fitted at the minimum zoom, a long chain is only partly on screen, so the node to edit (\`${EDITED}\`) is first found with the search box, which centres it at a readable zoom (not timed). `
-    + `Then four interactions on node \`${EDITED}\`: commit an inspector edit of its prompt (blur the field) until the node on the canvas shows the new text; undo it with the undo button; delete the node with the Delete key until it leaves the canvas (a whole-document edit: the file is re-read); undo that with Ctrl+Z until it is back. `
+    + `Then four interactions on node \`${EDITED}\`: commit an inspector edit of its prompt (blur the field) until the node on the canvas shows the new text; undo it with the undo button; delete the node with the Delete key until it leaves the canvas; undo that with Ctrl+Z until it is back. The four are made ${Math.max(...times.map((t) => t.interactions.commit.samples / Math.max(1, t.rounds)))} times over on each opened flow, one straight after another as Playwright can send them, so an answer from the validation worker for an earlier edit may land inside a later interaction, as it can for a quick designer. `
     + 'Each is timed in the page, from the input event\'s timestamp to the first animation frame after the canvas shows the change (Chrome\'s Interaction to Next Paint, short of the paint), and as wall time from Node, which adds Playwright\'s round trips (a few ms to tens of ms each). *Edit* is the whole click, fill and blur, wall time. '
-    + `Sizes interleaved within each round; medians over ${Math.max(...times.map((t) => t.rounds))} round(s). The issue's words, "A flow of 500 nodes opens, lays out and stays responsive", are judged as: it opens and lays out without errors, and each interaction shows on the canvas within ${RESPONSE_BUDGET_MS} ms in the page (RAIL's budget for a response to feel immediate).`,
+    + `Sizes interleaved within each round; load figures are medians over ${Math.max(...times.map((t) => t.rounds))} round(s), interaction figures medians over every sample, with the slowest. The issue's words, "A flow of 500 nodes opens, lays out and stays responsive", are judged as: it opens and lays out without errors, each interaction's median shows on the canvas within ${RESPONSE_BUDGET_MS} ms in the page (RAIL's budget for a response to feel immediate), and no sample takes over ${WORST_BUDGET_MS} ms (the bound of a "good" Interaction to Next Paint).`,
     '**Opening and laying out** (page time, ms)',
     table(['nodes', 'fetched', 'parsed (opened)', 'first nodes drawn', 'layout done', 'ELK alone', 'node elements', 'longest task', 'blocked (long tasks)', 'rounds'],
       times.map((t) => [t.nodes.toLocaleString('en-US'), n(t.fetchedMs), n(t.openedMs), n(t.firstNodesMs), n(t.layoutDoneMs), n(t.elkMs), n(t.nodesInDom), n(t.longestTaskMs), n(t.blockedMs), String(t.rounds)])),
-    '**Responsiveness after load** (ms: in the page, input → next frame / wall time from Node)',
-    table(['nodes', ...INTERACTIONS.map((k) => INTERACTION_TEXT[k]), 'edit (click, fill, blur; wall)', 'longest task'],
-      times.map((t) => [t.nodes.toLocaleString('en-US'), ...INTERACTIONS.map((k) => `${n(t.interactions[k].pageMs)} / ${n(t.interactions[k].wallMs)}`), n(t.editMs), n(t.interactionTaskMs)])),
+    '**Responsiveness after load** (ms: in the page, input → next frame, median (slowest) / median wall time from Node)',
+    table(['nodes', ...INTERACTIONS.map((k) => INTERACTION_TEXT[k]), 'edit (click, fill, blur; wall)', 'longest task', 'samples'],
+      times.map((t) => [t.nodes.toLocaleString('en-US'), ...INTERACTIONS.map((k) => `${n(t.interactions[k].pageMs)} (${n(t.interactions[k].worstPageMs)}) / ${n(t.interactions[k].wallMs)}`), n(t.editMs), n(t.interactionTaskMs), String(t.interactions.commit.samples)])),
   ]
   return { body: body.join('\n\n'), targets, data: rounds }
 }
