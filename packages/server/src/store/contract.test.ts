@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -439,6 +439,40 @@ describe('sqlite', () => {
     // Opening a migrated file changes nothing more.
     const again = createSqliteStore(path)
     await again.close()
+  })
+
+  it('answers a webhook in two commits: take the lock, then write with the release', async () => {
+    const path = await freshPath()
+    const store = createSqliteStore(path)
+    const admin = new Database(path)
+    // Commits since the WAL was last emptied: one commit frame (header bytes 4–7 non-zero) each.
+    const commits = (): number => {
+      const wal = readFileSync(`${path}-wal`)
+      if (wal.length < 32) return 0
+      const pageSize = wal.readUInt32BE(8)
+      let count = 0
+      for (let at = 32; at + 24 <= wal.length; at += 24 + pageSize) if (wal.readUInt32BE(at + 4) !== 0) count++
+      return count
+    }
+    try {
+      await save(store, record('CA1'))
+      admin.exec('PRAGMA wal_checkpoint(TRUNCATE)')
+      expect(commits()).toBe(0)
+      const seen = await store.withCall('CA1', async (current) => ({ result: current?.status, record: record('CA1', { status: 'ended' }), steps: [step('CA1', 2)] }))
+      expect(seen).toBe('active')
+      expect(commits()).toBe(2)
+      expect(admin.prepare('SELECT count(*) AS n FROM locks').get()).toMatchObject({ n: 0 })
+      expect((await store.getCall('CA1'))?.status).toBe('ended')
+      expect(await store.getSteps('CA1')).toEqual([step('CA1', 2)])
+      // With nothing to write, the lock is given back on its own.
+      admin.exec('PRAGMA wal_checkpoint(TRUNCATE)')
+      await store.withCall('CA1', async () => ({ result: undefined }))
+      expect(commits()).toBe(2)
+      expect(admin.prepare('SELECT count(*) AS n FROM locks').get()).toMatchObject({ n: 0 })
+    } finally {
+      admin.close()
+      await store.close()
+    }
   })
 
   it('lets two processes open a new file at once; both run, and the file is migrated once', async () => {
